@@ -1,0 +1,89 @@
+//! The audit log: who changed what, when, from where, with the record before and after.
+//! Every write path calls [`write`] inside its own transaction, so a change without its
+//! audit row can never be committed.
+
+use crate::db::{StoreError, now_text};
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+
+/// The person (or API client) making a change.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub ip: String,
+}
+
+impl Actor {
+    /// Changes made by the command line (demo loading, `user add`).
+    pub fn system(what: &str) -> Actor {
+        Actor {
+            user_id: None,
+            username: format!("system:{what}"),
+            ip: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub ip: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+pub(crate) async fn write<B: Serialize, A: Serialize>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, username, ip, action, entity, entity_id, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now_text())
+    .bind(actor.user_id)
+    .bind(actor.username.clone())
+    .bind(actor.ip.clone())
+    .bind(action.to_string())
+    .bind(entity.to_string())
+    .bind(entity_id)
+    .bind(before.map(json))
+    .bind(after.map(json))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+impl crate::Store {
+    /// The latest audit rows for an entity, newest first.
+    pub async fn audit_for(
+        &self,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(sqlx::query_as::<_, AuditEntry>(
+            "SELECT id, at, user_id, username, ip, action, entity, entity_id, before_json, after_json \
+             FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC",
+        )
+        .bind(entity.to_string())
+        .bind(entity_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -1,0 +1,278 @@
+//! Connection, migrations and the small SQL helpers every query module uses.
+
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, AssertSqlSafe, Executor};
+use std::path::Path;
+
+/// The storage seam's error: callers match on `NotFound` and `Conflict`; anything else is a
+/// fault the edge logs and reports as a generic failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("记录不存在")]
+    NotFound,
+    /// A stale version or a uniqueness clash; the text is shown to the user.
+    #[error("{0}")]
+    Conflict(String),
+    /// Input the database refuses (an unknown dictionary id, an area outside the user's scope).
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// A setting that cannot work, e.g. an unsupported database URL.
+    #[error("{0}")]
+    Config(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    engine: Engine,
+}
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+/// Released migrations are never edited; a change is a new entry.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "project_library",
+        sqlite: include_str!("../migrations/sqlite/0001_project_library.sql"),
+        postgres: include_str!("../migrations/postgres/0001_project_library.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "investment_progress",
+        sqlite: include_str!("../migrations/sqlite/0002_investment_progress.sql"),
+        postgres: include_str!("../migrations/postgres/0002_investment_progress.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "figure_indexes",
+        sqlite: include_str!("../migrations/sqlite/0003_figure_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0003_figure_indexes.sql"),
+    },
+];
+
+pub fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// Opens `sqlite://PATH` (created with its folder if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
+            let path = path.split('?').next().unwrap_or(path);
+            if path != ":memory:"
+                && let Some(dir) = Path::new(path).parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+            }
+            (Engine::Sqlite, format!("sqlite://{path}?mode=rwc"))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Engine::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::Config(format!(
+                "不支持的数据库地址“{url}”：应以 sqlite:// 或 postgres:// 开头"
+            )));
+        };
+        let options =
+            AnyPoolOptions::new().max_connections(if engine == Engine::Sqlite { 8 } else { 16 });
+        let options = if engine == Engine::Sqlite {
+            options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL")
+                        .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(&url).await?;
+        if engine == Engine::Sqlite {
+            // WAL lets pages be read while a write is in progress; the setting is kept in the file.
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        let store = Store { pool, engine };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Applies every migration not yet recorded, each in its own transaction.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.pool
+            .execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            )
+            .await?;
+        for m in MIGRATIONS {
+            let mut tx = self.begin_write().await?;
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(m.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            let sql = match self.engine {
+                Engine::Sqlite => m.sqlite,
+                Engine::Postgres => m.postgres,
+            };
+            tx.execute(sql).await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(m.version)
+            .bind(m.name)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            tracing::info!(version = m.version, name = m.name, "migration applied");
+        }
+        Ok(())
+    }
+
+    /// A write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`) so a
+    /// transaction that reads before it writes waits for other writers instead of failing.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Any>, StoreError> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A value bound to a dynamically built query.
+#[derive(Debug, Clone)]
+pub(crate) enum Param {
+    Int(i64),
+    Text(String),
+    /// SQL NULL in an integer column.
+    Null,
+    /// SQL NULL in a text column (PostgreSQL types a parameter by its column).
+    NullText,
+}
+
+/// Binds every parameter of a [`Sql`] to a `Query` or `QueryAs` (their `bind`s are distinct methods).
+macro_rules! bind_all {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params {
+            q = match p {
+                Param::Int(v) => q.bind(*v),
+                Param::Text(v) => q.bind(v.clone()),
+                Param::Null => q.bind(None::<i64>),
+                Param::NullText => q.bind(None::<String>),
+            };
+        }
+        q
+    }};
+}
+
+/// Dynamic SQL with `$n` placeholders numbered as values are pushed, valid on both engines.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Sql {
+    pub text: String,
+    params: Vec<Param>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_string(),
+            params: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+
+    /// Appends a placeholder for the value.
+    pub fn bind(&mut self, p: Param) -> &mut Self {
+        self.params.push(p);
+        self.text.push_str(&format!("${}", self.params.len()));
+        self
+    }
+
+    pub fn bind_int(&mut self, v: i64) -> &mut Self {
+        self.bind(Param::Int(v))
+    }
+
+    pub fn bind_text(&mut self, v: impl Into<String>) -> &mut Self {
+        self.bind(Param::Text(v.into()))
+    }
+
+    pub fn param_count(&self) -> usize {
+        self.params.len()
+    }
+
+    pub fn extend_params(&mut self, other: &Sql) {
+        self.params.extend(other.params.iter().cloned());
+    }
+
+    pub fn query(&self) -> Query<'_, Any, AnyArguments> {
+        bind_all!(sqlx::query(AssertSqlSafe(self.text.clone())), &self.params)
+    }
+
+    pub fn query_as<T>(&self) -> sqlx::query::QueryAs<'_, Any, T, AnyArguments>
+    where
+        T: for<'r> sqlx::FromRow<'r, AnyRow>,
+    {
+        bind_all!(
+            sqlx::query_as::<_, T>(AssertSqlSafe(self.text.clone())),
+            &self.params
+        )
+    }
+}
+
+/// Maps a uniqueness violation to a `Conflict` with the given message.
+pub(crate) fn unique_as_conflict(e: sqlx::Error, message: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(message.to_string())
+        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            StoreError::invalid("", "引用的字典项不存在")
+        }
+        _ => StoreError::Db(e),
+    }
+}

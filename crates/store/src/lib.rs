@@ -1,0 +1,17 @@
+//! The database. One [`Store`] serves SQLite (the embedded default) and PostgreSQL; the engine
+//! is chosen by the URL scheme in one place ([`Store::connect`]). SQL is written once in the
+//! dialect both engines share (`$1` placeholders, integer money, ISO-text dates), and every
+//! query that returns projects or figures takes a [`hezuo_domain::Viewer`] so scope is enforced
+//! here, not at the edge.
+
+mod audit;
+pub mod auth;
+mod db;
+pub mod demo;
+pub mod dict;
+pub mod progress;
+pub mod project;
+pub mod stats;
+
+pub use audit::{Actor, AuditEntry};
+pub use db::{Engine, Store, StoreError, now_text};

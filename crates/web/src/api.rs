@@ -1,0 +1,236 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
+//! Clients authenticate with `Authorization: Bearer <token>` (from `hezuo token create`).
+//! The API reads and writes through the same store calls as the pages, with the same scope.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiJson, ApiPath, AppError, ErrorBody};
+use crate::form::parse_query;
+use crate::project::today;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hezuo_domain::project::parse_date;
+use hezuo_domain::{FieldError, ProjectInput, Stage};
+use hezuo_store::project::{ListEntry, ProjectFilter, ProjectPage, ProjectRow, StageChange};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/projects", get(list_projects).post(create_project))
+        .route("/projects/{id}", get(get_project).put(update_project))
+        .route("/projects/{id}/transition", post(transition_project))
+        .route("/stats/signing", get(crate::stats::signing))
+        .route("/stats/investment", get(crate::stats::investment))
+        .fallback(|| async { ApiError(AppError::NotFound) })
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "hezuo 区域合作办 API", version = "1", description = "项目库接口。金额以元为单位（整数），日期为 YYYY-MM-DD。"),
+    paths(list_projects, get_project, create_project, update_project, transition_project,
+        crate::stats::signing, crate::stats::investment),
+    components(schemas(crate::stats::SigningJson, crate::stats::InvestmentJson, crate::stats::TierJson,
+        crate::stats::GroupJson, hezuo_store::stats::LightCounts, ProjectPage, ProjectRow, ProjectDetail, ListEntry, StageChange, ProjectInput, ProjectUpdate, TransitionRequest, ErrorBody, FieldError)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        ApiDoc::openapi().to_pretty_json().unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// A project with its lists and dated stage history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectDetail {
+    #[serde(flatten)]
+    pub project: ProjectRow,
+    pub lists: Vec<ListEntry>,
+    pub stage_history: Vec<StageChange>,
+}
+
+/// An edit: the project's fields plus the version it was read at.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProjectUpdate {
+    /// The `version` read with the project; a stale one gets 409 and changes nothing.
+    pub version: i64,
+    #[serde(flatten)]
+    pub project: ProjectInput,
+}
+
+/// A stage change.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TransitionRequest {
+    /// Target stage code: negotiating, signed, started, completed, producing, full_production, terminated.
+    pub to: String,
+    /// YYYY-MM-DD; not in the future, not before the previous change.
+    pub date: String,
+    /// Required for terminated.
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub version: i64,
+}
+
+fn validation_failed(errors: Vec<FieldError>) -> Response {
+    let error = errors
+        .iter()
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join("；");
+    let field = errors.first().map(|e| e.field.clone());
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(ErrorBody {
+            error,
+            field,
+            errors,
+        }),
+    )
+        .into_response()
+}
+
+/// List projects in the caller's scope with the same filters as the list page.
+#[utoipa::path(get, path = "/api/v1/projects", params(ProjectFilter), tag = "projects",
+    responses((status = 200, description = "成功", body = ProjectPage), (status = 400, description = "请求参数无效", body = ErrorBody), (status = 401, description = "未登录或令牌无效", body = ErrorBody)))]
+async fn list_projects(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ProjectPage>, ApiError> {
+    let filter: ProjectFilter = parse_query(raw.as_deref())?;
+    Ok(Json(
+        state.store.list_projects(&user.viewer, &filter).await?,
+    ))
+}
+
+/// One project; 404 when absent or outside the caller's scope.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = ProjectDetail), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 404, description = "不存在或不在权限范围内", body = ErrorBody)))]
+async fn get_project(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ProjectDetail>, ApiError> {
+    let project = state.store.get_project(&user.viewer, id).await?;
+    let lists = state.store.project_lists(&user.viewer, id).await?;
+    let stage_history = state.store.stage_history(&user.viewer, id).await?;
+    Ok(Json(ProjectDetail {
+        project,
+        lists,
+        stage_history,
+    }))
+}
+
+fn require_editor(user: &CurrentUser) -> Result<(), ApiError> {
+    if user.viewer.can_edit_projects() {
+        Ok(())
+    } else {
+        Err(ApiError(AppError::Forbidden("该账号只能查看项目".into())))
+    }
+}
+
+/// Create a project.
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
+    responses((status = 201, description = "已创建", body = ProjectRow), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权进行此操作", body = ErrorBody),
+        (status = 409, description = "版本已过期或与现有记录冲突", body = ErrorBody), (status = 422, description = "内容未通过校验", body = ErrorBody)))]
+async fn create_project(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<ProjectInput>,
+) -> Result<Response, ApiError> {
+    require_editor(&user)?;
+    let draft = match input.validate(today()) {
+        Ok(d) => d,
+        Err(errors) => return Ok(validation_failed(errors)),
+    };
+    let row = state
+        .store
+        .create_project(&user.viewer, &user.actor, &draft)
+        .await?;
+    Ok((StatusCode::CREATED, Json(row)).into_response())
+}
+
+/// Update a project's fields (not its stage) at a known version.
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)), request_body = ProjectUpdate,
+    responses((status = 200, description = "成功", body = ProjectRow), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权进行此操作", body = ErrorBody),
+        (status = 404, description = "不存在或不在权限范围内", body = ErrorBody), (status = 409, description = "版本已过期或与现有记录冲突", body = ErrorBody), (status = 422, description = "内容未通过校验", body = ErrorBody)))]
+async fn update_project(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ProjectUpdate>,
+) -> Result<Response, ApiError> {
+    let current = state.store.get_project(&user.viewer, id).await?;
+    require_editor(&user)?;
+    let mut input = body.project;
+    input.stage = current.stage;
+    input.stage_date = current.stage_date;
+    let draft = match input.validate(today()) {
+        Ok(d) => d,
+        Err(errors) => return Ok(validation_failed(errors)),
+    };
+    let row = state
+        .store
+        .update_project(&user.viewer, &user.actor, id, body.version, &draft)
+        .await?;
+    Ok(Json(row).into_response())
+}
+
+/// Move a project to its next stage, or terminate it with a reason.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/transition", tag = "projects", params(("id" = i64, Path)),
+    request_body = TransitionRequest,
+    responses((status = 200, description = "成功", body = ProjectRow), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权进行此操作", body = ErrorBody),
+        (status = 404, description = "不存在或不在权限范围内", body = ErrorBody), (status = 409, description = "版本已过期或与现有记录冲突", body = ErrorBody), (status = 422, description = "内容未通过校验", body = ErrorBody)))]
+async fn transition_project(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<TransitionRequest>,
+) -> Result<Json<ProjectRow>, ApiError> {
+    state.store.get_project(&user.viewer, id).await?;
+    require_editor(&user)?;
+    let to = Stage::parse(&body.to).ok_or_else(|| AppError::Invalid {
+        field: "to".into(),
+        message: format!("未知的阶段“{}”", body.to),
+    })?;
+    let date = parse_date(&body.date).ok_or_else(|| AppError::Invalid {
+        field: "date".into(),
+        message: "日期格式应为 2024-03-05".into(),
+    })?;
+    let row = state
+        .store
+        .transition_project(
+            &user.viewer,
+            &user.actor,
+            id,
+            body.version,
+            to,
+            date,
+            body.reason.as_deref(),
+            today(),
+        )
+        .await?;
+    Ok(Json(row))
+}

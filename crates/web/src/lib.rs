@@ -1,0 +1,135 @@
+//! The HTTP edge: server-rendered pages (askama), sessions and CSRF, the JSON API under
+//! `/api/v1` with its OpenAPI document. Handlers turn requests into domain values and call the
+//! store with the caller's [`hezuo_domain::Viewer`]; scope is enforced by the store's queries.
+
+mod admin;
+mod api;
+mod auth;
+mod cockpit;
+mod error;
+mod form;
+mod progress;
+mod project;
+mod stats;
+mod views;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use hezuo_domain::TierConfig;
+use hezuo_store::Store;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use api::ApiDoc;
+pub use error::AppError;
+
+/// Settings the web edge needs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Shown in the page header, e.g. 湖州市.
+    pub city_name: String,
+    pub tiers: TierConfig,
+    /// Set the Secure flag on cookies (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            city_name: "湖州市".into(),
+            tiers: TierConfig::default(),
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+/// The whole application.
+pub fn app(store: Store, config: WebConfig) -> Router {
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+               frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+    Router::new()
+        .route(
+            "/",
+            get(|| async { axum::response::Redirect::to("/projects") }),
+        )
+        .route("/login", get(auth::login_page).post(auth::login_submit))
+        .route("/logout", post(auth::logout))
+        .route("/projects", get(project::list).post(project::create))
+        .route("/projects/mine", get(project::mine))
+        .route("/projects/new", get(project::new_form))
+        .route("/projects/{id}", get(project::detail).post(project::update))
+        .route("/projects/{id}/edit", get(project::edit_form))
+        .route("/projects/{id}/stage", post(project::change_stage))
+        .route(
+            "/projects/{id}/progress",
+            get(progress::project).post(progress::submit_report),
+        )
+        .route("/projects/{id}/plans", post(progress::save_plan))
+        .route("/cockpit", get(cockpit::index))
+        .route("/cockpit/projects", get(cockpit::projects))
+        .route("/progress", get(progress::queue))
+        .route("/progress/{id}/review", post(progress::review))
+        .route("/blockers", get(progress::board))
+        .route("/blockers/{id}/resolve", post(progress::resolve_blocker))
+        .route("/admin", get(admin::index))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route(
+            "/admin/users/{id}",
+            get(admin::user_form).post(admin::update_user),
+        )
+        .route("/admin/users/{id}/state", post(admin::user_state))
+        .route("/admin/users/{id}/password", post(admin::user_password))
+        .route(
+            "/admin/dict/{kind}",
+            get(admin::dict_list).post(admin::dict_create),
+        )
+        .route(
+            "/admin/dict/{kind}/{id}",
+            get(admin::dict_form).post(admin::dict_update),
+        )
+        .route("/static/app.css", get(views::css))
+        .route("/static/app.js", get(views::js))
+        .route("/static/favicon.svg", get(views::favicon))
+        .route("/favicon.ico", get(views::favicon))
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", api::router())
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_guard,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            2 * 1024 * 1024,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+pub use axum;
+pub use utoipa;

@@ -1,0 +1,597 @@
+//! 投资进度 pages: a project's annual plans, monthly reports and blocking factors with their
+//! forms; the office's review queue with missing and late reports per area; the 要素制约 board.
+
+use crate::AppState;
+use crate::auth::{Chrome, CurrentUser};
+use crate::error::{AppError, PathOr404};
+use crate::form::{parse_body, parse_query};
+use crate::project::today;
+use crate::views::{Opt, html, wan_display};
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use hezuo_domain::progress::{PlanInput, ProgressInput};
+use hezuo_domain::project::parse_date;
+use hezuo_domain::{BlockerKind, FieldError, Month, Role};
+use hezuo_store::StoreError;
+use hezuo_store::progress::{AreaReporting, BlockerRow, PlanRow, ProgressRow};
+use hezuo_store::project::ProjectFilter;
+
+/// The month now, in Beijing.
+pub fn this_month() -> Month {
+    let t = today();
+    Month::new(
+        t.format("%Y").to_string().parse().unwrap_or(2024),
+        t.format("%m").to_string().parse().unwrap_or(1),
+    )
+    .expect("today is a valid month")
+}
+
+/// The month before this one: what areas are reporting on now.
+pub fn last_month() -> Month {
+    let m = this_month();
+    if m.month == 1 {
+        Month {
+            year: m.year - 1,
+            month: 12,
+        }
+    } else {
+        Month {
+            year: m.year,
+            month: m.month - 1,
+        }
+    }
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "accepted" => "已确认",
+        "returned" => "已退回",
+        _ => "待审核",
+    }
+}
+
+fn blocker_label(kind: &str) -> String {
+    BlockerKind::parse(kind).map_or(kind.to_string(), |k| k.label().to_string())
+}
+
+pub struct PlanView {
+    year: i64,
+    planned: String,
+    start: String,
+    completion: String,
+    version: i64,
+}
+
+impl From<&PlanRow> for PlanView {
+    fn from(p: &PlanRow) -> Self {
+        PlanView {
+            year: p.year,
+            planned: wan_display(p.planned),
+            start: p.planned_start.clone().unwrap_or_default(),
+            completion: p.planned_completion.clone().unwrap_or_default(),
+            version: p.version,
+        }
+    }
+}
+
+pub struct ReportView {
+    id: i64,
+    month: String,
+    invested: String,
+    image_progress: String,
+    coordination: String,
+    status: String,
+    status_label: &'static str,
+    return_reason: String,
+    version: i64,
+}
+
+impl From<&ProgressRow> for ReportView {
+    fn from(r: &ProgressRow) -> Self {
+        ReportView {
+            id: r.id,
+            month: format!("{}-{:02}", r.year, r.month),
+            invested: wan_display(r.invested),
+            image_progress: r.image_progress.clone(),
+            coordination: r.coordination.clone(),
+            status: r.status.clone(),
+            status_label: status_label(&r.status),
+            return_reason: r.return_reason.clone().unwrap_or_default(),
+            version: r.version,
+        }
+    }
+}
+
+pub struct BlockerView {
+    id: i64,
+    project_id: i64,
+    project: String,
+    district: String,
+    kind: String,
+    description: String,
+    opened_on: String,
+    resolved_on: String,
+    age_days: i64,
+}
+
+impl From<&BlockerRow> for BlockerView {
+    fn from(b: &BlockerRow) -> Self {
+        let age_days = parse_date(&b.opened_on).map_or(0, |d| (today() - d).num_days().max(0));
+        BlockerView {
+            id: b.id,
+            project_id: b.project_id,
+            project: b.project_name.clone(),
+            district: b.district_name.clone(),
+            kind: blocker_label(&b.kind),
+            description: b.description.clone(),
+            opened_on: b.opened_on.clone(),
+            resolved_on: b.resolved_on.clone().unwrap_or_default(),
+            age_days,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "progress/project.html")]
+struct ProjectProgressPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    plans: Vec<PlanView>,
+    reports: Vec<ReportView>,
+    blockers: Vec<BlockerView>,
+    can_edit: bool,
+    can_review: bool,
+    plan_form: PlanInput,
+    plan_errors: Vec<FieldError>,
+    report_form: ProgressInput,
+    report_errors: Vec<FieldError>,
+    blocker_kinds: Vec<Opt>,
+    /// The blocker rows of the report form as typed: (kind, note).
+    blocker_rows: Vec<(String, String)>,
+    notice: String,
+    today: String,
+}
+
+impl ProjectProgressPage {
+    fn plan_error(&self, field: &str) -> String {
+        errors_for(&self.plan_errors, field)
+    }
+    fn report_error(&self, field: &str) -> String {
+        errors_for(&self.report_errors, field)
+    }
+}
+
+fn errors_for(errors: &[FieldError], field: &str) -> String {
+    errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+#[derive(Default)]
+struct Forms {
+    plan: Option<(PlanInput, String, Vec<FieldError>)>,
+    report: Option<(ProgressInput, Vec<FieldError>)>,
+    notice: String,
+}
+
+async fn project_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    forms: Forms,
+) -> Result<Response, AppError> {
+    let project = state.store.get_project(&user.viewer, id).await?;
+    let plans = state.store.plans(&user.viewer, id).await?;
+    let reports = state.store.progress_reports(&user.viewer, id).await?;
+    let blockers = state.store.project_blockers(&user.viewer, id).await?;
+    let failed = forms.plan.as_ref().is_some_and(|p| !p.2.is_empty())
+        || forms.report.as_ref().is_some_and(|r| !r.1.is_empty())
+        || !forms.notice.is_empty();
+    let (plan_form, _, plan_errors) = forms.plan.unwrap_or_else(|| {
+        let year = this_month().year;
+        (
+            PlanInput {
+                year: year.to_string(),
+                ..Default::default()
+            },
+            String::new(),
+            Vec::new(),
+        )
+    });
+    let (mut report_form, report_errors) = forms.report.unwrap_or_else(|| {
+        (
+            ProgressInput {
+                month: last_month().to_string(),
+                ..Default::default()
+            },
+            Vec::new(),
+        )
+    });
+    report_form.blocker_kinds.resize(2, String::new());
+    report_form.blocker_notes.resize(2, String::new());
+    let blocker_rows = report_form
+        .blocker_kinds
+        .iter()
+        .cloned()
+        .zip(report_form.blocker_notes.iter().cloned())
+        .collect();
+    let page = ProjectProgressPage {
+        chrome: Chrome::new(state, user, "projects"),
+        id,
+        name: project.name,
+        plans: plans.iter().map(PlanView::from).collect(),
+        reports: reports.iter().map(ReportView::from).collect(),
+        blockers: blockers.iter().map(BlockerView::from).collect(),
+        can_edit: user.viewer.can_edit_projects(),
+        can_review: matches!(user.viewer.role, Role::Admin | Role::Office),
+        plan_form,
+        plan_errors,
+        report_form,
+        report_errors,
+        blocker_kinds: BlockerKind::ALL
+            .iter()
+            .map(|k| Opt {
+                value: k.code().into(),
+                label: k.label().into(),
+            })
+            .collect(),
+        blocker_rows,
+        notice: forms.notice,
+        today: today().to_string(),
+    };
+    let status = if failed {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, html(&page)).into_response())
+}
+
+pub async fn project(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(id): PathOr404<i64>,
+) -> Result<Response, AppError> {
+    project_page(&state, &user, id, Forms::default()).await
+}
+
+/// A store refusal that belongs on the form, or a real failure.
+fn refusal(e: StoreError) -> Result<FieldError, AppError> {
+    match e {
+        StoreError::Invalid { field, message } => Ok(FieldError { field, message }),
+        StoreError::Conflict(message) => Ok(FieldError {
+            field: String::new(),
+            message,
+        }),
+        other => Err(other.into()),
+    }
+}
+
+pub async fn save_plan(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(id): PathOr404<i64>,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    state.store.get_project(&user.viewer, id).await?;
+    // The form carries the version it read for each year's plan as `version_YYYY`.
+    let pairs: std::collections::HashMap<String, String> = parse_body(req).await?;
+    let field = |k: &str| pairs.get(k).cloned().unwrap_or_default();
+    let input = PlanInput {
+        year: field("year"),
+        planned_wan: field("planned_wan"),
+        planned_start: field("planned_start"),
+        planned_completion: field("planned_completion"),
+    };
+    let version = field(&format!("version_{}", input.year.trim()));
+    let plan = match input.validate() {
+        Ok(p) => p,
+        Err(errors) => {
+            return project_page(
+                &state,
+                &user,
+                id,
+                Forms {
+                    plan: Some((input, version, errors)),
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .save_plan(&user.viewer, &user.actor, id, &plan, version.parse().ok())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/progress")).into_response()),
+        Err(e) => {
+            let error = refusal(e)?;
+            project_page(
+                &state,
+                &user,
+                id,
+                Forms {
+                    plan: Some((input, version, vec![error])),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn submit_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(id): PathOr404<i64>,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    state.store.get_project(&user.viewer, id).await?;
+    let input: ProgressInput = parse_body(req).await?;
+    let progress = match input.validate(this_month()) {
+        Ok(p) => p,
+        Err(errors) => {
+            return project_page(
+                &state,
+                &user,
+                id,
+                Forms {
+                    report: Some((input, errors)),
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .submit_progress(&user.viewer, &user.actor, id, &progress)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/progress")).into_response()),
+        Err(e) => {
+            let error = refusal(e)?;
+            project_page(
+                &state,
+                &user,
+                id,
+                Forms {
+                    report: Some((input, vec![error])),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ReviewForm {
+    decision: String,
+    reason: String,
+    version: i64,
+    project_id: i64,
+    back: String,
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(report_id): PathOr404<i64>,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let form: ReviewForm = parse_body(req).await?;
+    let accept = form.decision == "accept";
+    let back = if form.back == "queue" {
+        "/progress".to_string()
+    } else {
+        format!("/projects/{}/progress", form.project_id)
+    };
+    match state
+        .store
+        .review_progress(
+            &user.viewer,
+            &user.actor,
+            report_id,
+            form.version,
+            accept,
+            Some(&form.reason),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&back).into_response()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => {
+            let error = refusal(e)?;
+            if form.back == "queue" {
+                queue_page(&state, &user, None, error.message).await
+            } else {
+                project_page(
+                    &state,
+                    &user,
+                    form.project_id,
+                    Forms {
+                        notice: error.message,
+                        ..Default::default()
+                    },
+                )
+                .await
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ResolveForm {
+    date: String,
+    project_id: i64,
+    back: String,
+}
+
+pub async fn resolve_blocker(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(blocker_id): PathOr404<i64>,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let form: ResolveForm = parse_body(req).await?;
+    let date = parse_date(&form.date).filter(|d| *d <= today());
+    let result = match date {
+        Some(d) => {
+            state
+                .store
+                .resolve_blocker(&user.viewer, &user.actor, blocker_id, d)
+                .await
+        }
+        None => Err(StoreError::invalid(
+            "date",
+            "请填写解决日期（不能晚于今天）",
+        )),
+    };
+    let back = if form.back == "board" {
+        "/blockers".to_string()
+    } else {
+        format!("/projects/{}/progress", form.project_id)
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&back).into_response()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => {
+            let error = refusal(e)?;
+            project_page(
+                &state,
+                &user,
+                form.project_id,
+                Forms {
+                    notice: error.message,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    }
+}
+
+struct PendingView {
+    report: ReportView,
+    project_id: i64,
+    project: String,
+}
+
+#[derive(Template)]
+#[template(path = "progress/queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    month: String,
+    pending: Vec<PendingView>,
+    areas: Vec<AreaReporting>,
+    can_review: bool,
+    notice: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct MonthQuery {
+    month: String,
+}
+
+async fn queue_page(
+    state: &AppState,
+    user: &CurrentUser,
+    month: Option<Month>,
+    notice: String,
+) -> Result<Response, AppError> {
+    // Default: the latest month anyone in scope reported on (else last month).
+    let month = match month {
+        Some(m) => m,
+        None => state
+            .store
+            .latest_report_month(&user.viewer)
+            .await?
+            .unwrap_or_else(last_month),
+    };
+    let pending = state
+        .store
+        .pending_reports(&user.viewer)
+        .await?
+        .iter()
+        .map(|(r, name)| PendingView {
+            report: ReportView::from(r),
+            project_id: r.project_id,
+            project: name.clone(),
+        })
+        .collect();
+    let areas = state.store.reporting(&user.viewer, month).await?;
+    let status = if notice.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::CONFLICT
+    };
+    let page = QueuePage {
+        chrome: Chrome::new(state, user, "progress"),
+        month: month.to_string(),
+        pending,
+        areas,
+        can_review: matches!(user.viewer.role, Role::Admin | Role::Office),
+        notice,
+    };
+    Ok((status, html(&page)).into_response())
+}
+
+/// 月报: reports waiting for review, and who has not reported for a month.
+pub async fn queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let q: MonthQuery = parse_query(raw.as_deref())?;
+    queue_page(&state, &user, Month::parse(&q.month), String::new()).await
+}
+
+#[derive(Template)]
+#[template(path = "progress/blockers.html")]
+struct BoardPage {
+    chrome: Chrome,
+    by_kind: Vec<(String, usize, i64)>,
+    rows: Vec<BlockerView>,
+}
+
+/// 要素制约 board: open blocking factors by type and age.
+pub async fn board(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let filter: ProjectFilter = parse_query(raw.as_deref())?;
+    let rows: Vec<BlockerView> = state
+        .store
+        .open_blockers(&user.viewer, &filter)
+        .await?
+        .iter()
+        .map(BlockerView::from)
+        .collect();
+    let by_kind = BlockerKind::ALL
+        .iter()
+        .map(|k| {
+            let of_kind: Vec<&BlockerView> = rows.iter().filter(|r| r.kind == k.label()).collect();
+            let oldest = of_kind.iter().map(|r| r.age_days).max().unwrap_or(0);
+            (k.label().to_string(), of_kind.len(), oldest)
+        })
+        .filter(|(_, n, _)| *n > 0)
+        .collect();
+    Ok(html(&BoardPage {
+        chrome: Chrome::new(&state, &user, "blockers"),
+        by_kind,
+        rows,
+    }))
+}

@@ -1,0 +1,14 @@
+//! HTTP integration tests for the web edge, compiled as one binary. Each test gets its own
+//! `TestApp` (a fresh SQLite database with a seeded city) and drives the router without a socket.
+
+mod helpers;
+
+mod admin;
+mod api;
+mod csrf;
+mod headers;
+mod login;
+mod progress;
+mod project_form;
+mod scope;
+mod stages;
