@@ -200,15 +200,22 @@ struct Insert {
     head: &'static str,
     sql: String,
     rows: usize,
+    /// Rows a statement holds before it is written.
+    capacity: usize,
     total: u64,
 }
 
 impl Insert {
     fn new(head: &'static str) -> Insert {
+        Insert::with_capacity(head, ROWS_PER_INSERT)
+    }
+
+    fn with_capacity(head: &'static str, capacity: usize) -> Insert {
         Insert {
             head,
             sql: String::new(),
             rows: 0,
+            capacity,
             total: 0,
         }
     }
@@ -224,7 +231,7 @@ impl Insert {
         self.sql.push_str(values);
         self.sql.push(')');
         self.rows += 1;
-        if self.rows >= ROWS_PER_INSERT {
+        if self.rows >= self.capacity {
             self.flush(conn).await?;
         }
         Ok(())
@@ -343,8 +350,11 @@ pub async fn run(store: &Store, opts: Options) -> anyhow::Result<()> {
         "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at)",
     );
     let mut lists = Insert::new("INSERT INTO project_list_entries (project_id, list_id, year)");
-    let mut plans = Insert::new(
+    // A block's plans are written after its reports (below), so each plan's trigger sums its
+    // reports once instead of every report rewriting its plan's sums (migration 0004).
+    let mut plans = Insert::with_capacity(
         "INSERT INTO annual_plans (project_id, year, planned, planned_start, planned_completion, version, updated_at)",
+        usize::MAX,
     );
     let mut reports = Insert::new(
         "INSERT INTO monthly_progress (project_id, year, month, invested, image_progress, coordination, status, \
@@ -378,7 +388,7 @@ pub async fn run(store: &Store, opts: Options) -> anyhow::Result<()> {
             )
             .await?;
         }
-        for insert in [&mut changes, &mut lists, &mut plans, &mut reports] {
+        for insert in [&mut changes, &mut lists, &mut reports, &mut plans] {
             insert.flush(&mut tx).await?;
         }
         next_id = last + 1;

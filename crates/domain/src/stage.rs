@@ -96,6 +96,23 @@ impl Stage {
         )
     }
 
+    /// Does reaching this stage mean the project has started (开工 or later; 终止 does not)?
+    /// 开工率 and 落地率 count a project from its first change into such a stage.
+    pub fn has_started(self) -> bool {
+        matches!(
+            self,
+            Stage::Started | Stage::Completed | Stage::Producing | Stage::FullProduction
+        )
+    }
+
+    /// Does reaching this stage mean the project is complete (竣工 or later)? For 竣工率.
+    pub fn has_completed(self) -> bool {
+        matches!(
+            self,
+            Stage::Completed | Stage::Producing | Stage::FullProduction
+        )
+    }
+
     pub fn next(self) -> Option<Stage> {
         match self {
             Stage::Lead => Some(Stage::Negotiating),

@@ -207,7 +207,10 @@ pub(crate) fn push_filters(sql: &mut Sql, f: &ProjectFilter) {
         sql.push(" AND p.chain_id = ").bind_int(id);
     }
     if f.list.is_some() || f.year.is_some() {
-        sql.push(" AND EXISTS (SELECT 1 FROM project_list_entries e WHERE e.project_id = p.id");
+        // `IN`, not a correlated EXISTS: SQLite then builds the list's set once and tests each
+        // project against it, instead of joining the entries innermost after everything else
+        // (4× slower for a list's figures at 100k projects, bench/README.md).
+        sql.push(" AND p.id IN (SELECT e.project_id FROM project_list_entries e WHERE 1 = 1");
         if let Some(id) = f.list {
             sql.push(" AND e.list_id = ").bind_int(id);
         }
@@ -304,10 +307,13 @@ impl Store {
         let mut list = Sql::new(SELECT_PROJECT);
         list.append(&wher);
         list.push(&order_by(f));
-        list.push(" LIMIT ")
-            .bind_int(per_page)
-            .push(" OFFSET ")
-            .bind_int((page - 1).saturating_mul(per_page));
+        // Integers written into the text, not bound: with `LIMIT $n` PostgreSQL re-plans the
+        // page's joins on every request (a generic plan with an unknown limit looks costly),
+        // 5–6 ms of planning for 0.2 ms of work.
+        list.push(&format!(
+            " LIMIT {per_page} OFFSET {}",
+            (page - 1).saturating_mul(per_page)
+        ));
         let items = list.query_as::<ProjectRow>().fetch_all(&self.pool).await?;
         Ok(ProjectPage {
             total,

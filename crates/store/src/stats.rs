@@ -6,7 +6,7 @@
 use crate::db::{Sql, Store, StoreError};
 use crate::project::{ProjectFilter, push_filters, push_scope};
 use hezuo_domain::figures::{self, Light, Ratio};
-use hezuo_domain::{Month, Stage, TierConfig, Viewer, Yuan};
+use hezuo_domain::{Month, TierConfig, Viewer, Yuan};
 use serde::Serialize;
 use sqlx::Row;
 use utoipa::ToSchema;
@@ -47,35 +47,27 @@ impl Period {
     }
 }
 
-/// Stages that mean "has started" (开工 or later; 终止 does not count).
-fn started_stages() -> String {
-    [
-        Stage::Started,
-        Stage::Completed,
-        Stage::Producing,
-        Stage::FullProduction,
-    ]
-    .iter()
-    .map(|s| format!("'{}'", s.code()))
-    .collect::<Vec<_>>()
-    .join(", ")
+/// `1` when the project's summarised date (`p.started_on` / `p.completed_on`, kept by the
+/// stage-change triggers of migration 0004) is on or before the period's end, else `0`.
+fn reached_by(sql: &mut Sql, column: &str, period: Period) {
+    sql.push(&format!("CASE WHEN p.{column} <= "))
+        .bind_text(period.end())
+        .push(" THEN 1 ELSE 0 END");
 }
 
-fn completed_stages() -> String {
-    [Stage::Completed, Stage::Producing, Stage::FullProduction]
-        .iter()
-        .map(|s| format!("'{}'", s.code()))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The summary column holding a plan's investment to the period's month (`ap.done1` …
+/// `ap.done12`, kept by the triggers of migration 0004). The month is 1–12 by [`Period::new`].
+fn done_column(period: Period) -> String {
+    format!("ap.done{}", period.month)
 }
 
-/// `EXISTS` a dated change into one of `stages` for project `alias.id` by the period's end.
-fn reached(sql: &mut Sql, project: &str, stages: &str, end: &str) {
-    sql.push(&format!(
-        "EXISTS (SELECT 1 FROM stage_changes sc WHERE sc.project_id = {project} AND sc.to_stage IN ({stages}) AND sc.changed_on <= "
-    ))
-    .bind_text(end)
-    .push(")");
+/// Does the viewer's scope or the filter narrow the projects? If not (the whole city, no
+/// filter), a figure of the plans alone need not read the project rows at all.
+fn narrows(viewer: &Viewer, filter: &ProjectFilter) -> bool {
+    let mut conditions = Sql::new("");
+    push_scope(&mut conditions, viewer);
+    push_filters(&mut conditions, filter);
+    !conditions.text.is_empty()
 }
 
 /// The list filter's year defaults to the period's year (省长三角一体化重大项目 2024).
@@ -183,25 +175,47 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    fn key_and_label(self) -> (&'static str, &'static str, &'static str) {
+    /// The group key as an expression over `p`, and a condition that leaves out projects
+    /// without one (no platform, no chain). The key is an expression, never a bare column, so
+    /// SQLite does not walk a project index in key order to avoid sorting (looking up the plan
+    /// of every project, planned or not, ~3× slower at 100k projects) but reads the year's
+    /// plans and sorts their few rows; the label is looked up after grouping, for the same
+    /// reason (bench/README.md).
+    fn key(self) -> (&'static str, &'static str) {
         match self {
-            GroupBy::District => (
-                "p.district_code",
-                "d.name",
-                "JOIN districts d ON d.code = p.district_code",
-            ),
+            GroupBy::District => ("p.district_code || ''", ""),
             GroupBy::Platform => (
                 "CAST(p.platform_id AS TEXT)",
-                "pl.name",
-                "JOIN platforms pl ON pl.id = p.platform_id",
+                " AND p.platform_id IS NOT NULL",
             ),
-            GroupBy::Chain => (
-                "CAST(p.chain_id AS TEXT)",
-                "c.name",
-                "JOIN chains c ON c.id = p.chain_id",
-            ),
+            GroupBy::Chain => ("CAST(p.chain_id AS TEXT)", " AND p.chain_id IS NOT NULL"),
         }
     }
+
+    /// The label of the group whose key is `key` (an expression of the grouped query).
+    fn label(self, key: &str) -> String {
+        match self {
+            GroupBy::District => {
+                format!("(SELECT d.name FROM districts d WHERE d.code = {key})")
+            }
+            GroupBy::Platform => {
+                format!("(SELECT pl.name FROM platforms pl WHERE CAST(pl.id AS TEXT) = {key})")
+            }
+            GroupBy::Chain => {
+                format!("(SELECT c.name FROM chains c WHERE CAST(c.id AS TEXT) = {key})")
+            }
+        }
+    }
+}
+
+/// Key expression and condition of an optional grouping (the whole scope is one group, '').
+fn group_key(group: Option<GroupBy>) -> (&'static str, &'static str) {
+    group.map_or(("''", ""), GroupBy::key)
+}
+
+/// The label of a grouped row's key, '' for the whole scope.
+fn group_label(group: Option<GroupBy>, key: &str) -> String {
+    group.map_or_else(|| "''".to_string(), |g| g.label(key))
 }
 
 /// A project's own progress against its plan, for "top lagging" lists.
@@ -220,7 +234,7 @@ impl ProjectProgress {
     }
 }
 
-/// One row per annual plan in scope for the period's year: the group key and label, the
+/// One row per annual plan in scope for the period's year: the group key, the
 /// project (`pid`, `pname`, `pdistrict`), `planned`, `done` (Σ reports to the month), and 0/1
 /// flags `ps`/`pc` (planned to start/complete this year) and `st`/`co` (started/completed by
 /// the period's end). Every plan-based figure and its drill-down read these rows.
@@ -228,20 +242,17 @@ fn plan_rows(
     viewer: &Viewer,
     filter: &ProjectFilter,
     period: Period,
-    key: &str,
-    label: &str,
-    join: &str,
+    group: Option<GroupBy>,
 ) -> Sql {
+    let (key, only) = group_key(group);
     let (y0, y1) = (format!("{}-01", period.year), format!("{}-12", period.year));
-    let end = period.end();
+    let done = done_column(period);
     let mut inner = Sql::new(&format!(
-        "SELECT {key} AS gkey, {label} AS glabel, p.id AS pid, p.name AS pname, p.district_code AS pdistrict, ap.planned, "
+        "SELECT {key} AS gkey, p.id AS pid, p.name AS pname, p.district_code AS pdistrict, ap.planned, \
+         {done} AS done, CASE WHEN ap.planned_start >= "
     ));
-    done_expr(&mut inner, period);
     inner
-        .push(" AS done, CASE WHEN ap.planned_start >= ")
-        .bind_text(y0.clone());
-    inner
+        .bind_text(y0.clone())
         .push(" AND ap.planned_start <= ")
         .bind_text(y1.clone())
         .push(" THEN 1 ELSE 0 END AS ps, ");
@@ -249,23 +260,16 @@ fn plan_rows(
         .push("CASE WHEN ap.planned_completion >= ")
         .bind_text(y0)
         .push(" AND ap.planned_completion <= ");
-    inner
-        .bind_text(y1)
-        .push(" THEN 1 ELSE 0 END AS pc, CASE WHEN ");
-    reached(&mut inner, "p.id", &started_stages(), &end);
-    inner.push(" THEN 1 ELSE 0 END AS st, CASE WHEN ");
-    reached(&mut inner, "p.id", &completed_stages(), &end);
-    inner.push(&format!(
-        " THEN 1 ELSE 0 END AS co FROM annual_plans ap JOIN projects p ON p.id = ap.project_id {join} WHERE ap.year = "
-    ));
-    inner.bind_int(i64::from(period.year));
+    inner.bind_text(y1).push(" THEN 1 ELSE 0 END AS pc, ");
+    reached_by(&mut inner, "started_on", period);
+    inner.push(" AS st, ");
+    reached_by(&mut inner, "completed_on", period);
+    inner.push(
+        " AS co FROM annual_plans ap JOIN projects p ON p.id = ap.project_id WHERE ap.year = ",
+    );
+    inner.bind_int(i64::from(period.year)).push(only);
     push_scope(&mut inner, viewer);
     push_filters(&mut inner, filter);
-    // A LIMIT keeps both engines from inlining these rows into the caller's query (SQLite does
-    // not flatten a subquery with a LIMIT into an aggregate or a join, PostgreSQL does not pull
-    // it up), which would run the correlated sum and EXISTS once per reference to `done`, `st`
-    // and `co` (up to five times per plan) instead of once. It never cuts a row.
-    inner.push(" LIMIT 9223372036854775807");
     inner
 }
 
@@ -396,18 +400,6 @@ impl Figure {
     }
 }
 
-/// Σ accepted-or-pending investment of a plan in the period, as a SQL expression over `ap`.
-/// An integer on both engines (PostgreSQL's SUM of BIGINT is NUMERIC, which the Any driver
-/// cannot read and which would divide differently from SQLite's integers).
-fn done_expr(sql: &mut Sql, period: Period) {
-    sql.push(
-        "CAST(COALESCE((SELECT SUM(mp.invested) FROM monthly_progress mp WHERE mp.project_id = ap.project_id \
-         AND mp.year = ap.year AND mp.status <> 'returned' AND mp.month <= ",
-    )
-    .bind_int(i64::from(period.month))
-    .push("), 0) AS BIGINT)");
-}
-
 impl Store {
     /// 签约 statistics, tiers cumulative by the configured thresholds.
     pub async fn signing_stats(
@@ -520,18 +512,14 @@ impl Store {
         group: Option<GroupBy>,
     ) -> Result<Vec<(String, String, InvestmentStats)>, StoreError> {
         let filter = scoped(filter, period);
-        let (key, label, join) = group.map_or(("''", "''", ""), GroupBy::key_and_label);
         let months = i64::from(period.month);
-        let inner = plan_rows(viewer, &filter, period, key, label, join);
+        let inner = plan_rows(viewer, &filter, period, group);
 
         // Without a grouping the whole scope is one row (PostgreSQL refuses GROUP BY a constant).
-        let outer_key = if group.is_some() {
-            "x.gkey, x.glabel"
-        } else {
-            "'', ''"
-        };
+        let outer_key = if group.is_some() { "x.gkey" } else { "''" };
+        let outer_label = group_label(group, "x.gkey");
         let mut sql = Sql::new(&format!(
-            "SELECT {outer_key}, COUNT(*), CAST(COALESCE(SUM(x.planned), 0) AS BIGINT), \
+            "SELECT {outer_key}, {outer_label}, COUNT(*), CAST(COALESCE(SUM(x.planned), 0) AS BIGINT), \
              CAST(COALESCE(SUM(x.done), 0) AS BIGINT), CAST(COALESCE(SUM(x.ps), 0) AS BIGINT), \
              CAST(COALESCE(SUM(x.ps * x.st), 0) AS BIGINT), CAST(COALESCE(SUM(x.pc), 0) AS BIGINT), \
              CAST(COALESCE(SUM(x.pc * x.co), 0) AS BIGINT), "
@@ -549,14 +537,14 @@ impl Store {
         sql.append(&inner);
         sql.push(") x");
         if group.is_some() {
-            sql.push(" GROUP BY x.gkey, x.glabel ORDER BY x.gkey");
+            sql.push(" GROUP BY x.gkey ORDER BY x.gkey");
         }
-        let rows = sql.query().fetch_all(&self.pool).await?;
-
-        let landing = self.landing_by(viewer, &filter, period, group).await?;
-        let last_year = self
-            .completed_by(viewer, &filter, period.last_year(), group)
-            .await?;
+        // Three independent reads, at once: the figure takes as long as the slowest of them.
+        let (rows, landing, last_year) = tokio::try_join!(
+            async { Ok::<_, StoreError>(sql.query().fetch_all(&self.pool).await?) },
+            self.landing_by(viewer, &filter, period, group),
+            self.completed_by(viewer, &filter, period.last_year(), group),
+        )?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let gkey: String = r.try_get(0)?;
@@ -627,21 +615,24 @@ impl Store {
         period: Period,
         group: Option<GroupBy>,
     ) -> Result<Vec<(String, String, i64, i64)>, StoreError> {
-        let (key, label, join) = group.map_or(("''", "''", ""), GroupBy::key_and_label);
+        let (key, only) = group_key(group);
+        let label = group_label(group, "s.g");
         let mut sql = Sql::new(&format!(
-            "SELECT {key}, {label}, COUNT(*), CAST(COALESCE(SUM(CASE WHEN "
+            "SELECT s.g, {label}, s.n, s.landed FROM (SELECT {key} AS g, COUNT(*) AS n, \
+             CAST(COALESCE(SUM(CASE WHEN "
         ));
-        let group_by = group_clause(group, key, label);
-        reached(&mut sql, "p.id", &started_stages(), &period.end());
-        sql.push(&format!(
-            " THEN 1 ELSE 0 END), 0) AS BIGINT) FROM projects p {join} WHERE p.signed_on >= "
-        ));
+        sql.push("p.started_on <= ").bind_text(period.end());
+        sql.push(
+            " THEN 1 ELSE 0 END), 0) AS BIGINT) AS landed FROM projects p WHERE p.signed_on >= ",
+        );
         sql.bind_text(period.start())
             .push(" AND p.signed_on <= ")
-            .bind_text(period.end());
+            .bind_text(period.end())
+            .push(only);
         push_scope(&mut sql, viewer);
         push_filters(&mut sql, filter);
-        sql.push(&group_by);
+        sql.push(&group_clause(group, key));
+        sql.push(") s");
         Ok(sql.query_as().fetch_all(&self.pool).await?)
     }
 
@@ -653,18 +644,24 @@ impl Store {
         period: Period,
         group: Option<GroupBy>,
     ) -> Result<Vec<(String, String, i64)>, StoreError> {
-        let (key, label, join) = group.map_or(("''", "''", ""), GroupBy::key_and_label);
+        let (key, only) = group_key(group);
+        let label = group_label(group, "s.g");
+        let done = done_column(period);
         let mut sql = Sql::new(&format!(
-            "SELECT {key}, {label}, CAST(SUM(mp.invested) AS BIGINT) FROM monthly_progress mp \
-             JOIN annual_plans ap ON ap.project_id = mp.project_id AND ap.year = mp.year \
-             JOIN projects p ON p.id = mp.project_id {join} WHERE mp.status <> 'returned' AND mp.year = "
+            "SELECT s.g, {label}, s.v FROM (SELECT {key} AS g, CAST(SUM({done}) AS BIGINT) AS v FROM annual_plans ap"
         ));
-        sql.bind_int(i64::from(period.year))
-            .push(" AND mp.month <= ")
-            .bind_int(i64::from(period.month));
+        if group.is_some() || narrows(viewer, filter) {
+            sql.push(" JOIN projects p ON p.id = ap.project_id");
+        }
+        sql.push(" WHERE ap.year = ")
+            .bind_int(i64::from(period.year))
+            .push(" AND ap.done_from <= ")
+            .bind_int(i64::from(period.month))
+            .push(only);
         push_scope(&mut sql, viewer);
         push_filters(&mut sql, filter);
-        sql.push(&group_clause(group, key, label));
+        sql.push(&group_clause(group, key));
+        sql.push(") s");
         // Without a grouping, a sum over no reports is NULL: last year has no data.
         let rows: Vec<(String, String, Option<i64>)> = sql.query_as().fetch_all(&self.pool).await?;
         Ok(rows
@@ -673,7 +670,9 @@ impl Store {
             .collect())
     }
 
-    /// Completed investment per month (not cumulative) and planned total, for the year's line chart.
+    /// Completed investment per month (not cumulative), January to the period's month or to the
+    /// last month anyone in scope reported for, whichever is earlier; a month nobody reported
+    /// for in between is 0. The months add up to [`InvestmentStats::completed`].
     pub async fn monthly_completed(
         &self,
         viewer: &Viewer,
@@ -681,19 +680,30 @@ impl Store {
         period: Period,
     ) -> Result<Vec<(u32, i64)>, StoreError> {
         let filter = scoped(filter, period);
-        let mut sql = Sql::new(
-            "SELECT mp.month, CAST(SUM(mp.invested) AS BIGINT) FROM monthly_progress mp \
-             JOIN annual_plans ap ON ap.project_id = mp.project_id AND ap.year = mp.year \
-             JOIN projects p ON p.id = mp.project_id WHERE mp.status <> 'returned' AND mp.year = ",
-        );
+        let mut sql = Sql::new("SELECT CAST(COALESCE(MAX(ap.done_to), 0) AS BIGINT)");
+        for m in 1..=period.month {
+            sql.push(&format!(", CAST(COALESCE(SUM(ap.done{m}), 0) AS BIGINT)"));
+        }
+        sql.push(" FROM annual_plans ap");
+        if narrows(viewer, &filter) {
+            sql.push(" JOIN projects p ON p.id = ap.project_id");
+        }
+        sql.push(" WHERE ap.year = ");
         sql.bind_int(i64::from(period.year))
-            .push(" AND mp.month <= ")
+            .push(" AND ap.done_from <= ")
             .bind_int(i64::from(period.month));
         push_scope(&mut sql, viewer);
         push_filters(&mut sql, &filter);
-        sql.push(" GROUP BY mp.month ORDER BY mp.month");
-        let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|(m, v)| (m as u32, v)).collect())
+        let row = sql.query().fetch_one(&self.pool).await?;
+        let last: i64 = row.try_get(0)?;
+        let mut out = Vec::new();
+        let mut before = 0;
+        for m in 1..=period.month.min(u32::try_from(last).unwrap_or(0)) {
+            let to_month: i64 = row.try_get(m as usize)?;
+            out.push((m, to_month - before));
+            before = to_month;
+        }
+        Ok(out)
     }
 
     /// Projects furthest behind their plan (lowest completion rate first), only those 滞后.
@@ -722,15 +732,15 @@ impl Store {
         let mut sql = Sql::new("SELECT x.pid, x.pname, dn.name, x.planned, x.done FROM (");
         match figure {
             Figure::Signed | Figure::Landed | Figure::NotLanded => {
-                let mut inner = Sql::new(
+                let done = done_column(period);
+                let mut inner = Sql::new(&format!(
                     "SELECT p.id AS pid, p.name AS pname, p.district_code AS pdistrict, \
-                     COALESCE(ap.planned, 0) AS planned, ",
-                );
-                done_expr(&mut inner, period);
-                inner.push(" AS done, CASE WHEN ");
-                reached(&mut inner, "p.id", &started_stages(), &period.end());
+                     COALESCE(ap.planned, 0) AS planned, \
+                     COALESCE({done}, 0) AS done, "
+                ));
+                reached_by(&mut inner, "started_on", period);
                 inner.push(
-                    " THEN 1 ELSE 0 END AS st FROM projects p LEFT JOIN annual_plans ap \
+                    " AS st FROM projects p LEFT JOIN annual_plans ap \
                      ON ap.project_id = p.id AND ap.year = ",
                 );
                 inner
@@ -752,16 +762,17 @@ impl Store {
                 });
             }
             _ => {
-                sql.append(&plan_rows(viewer, &filter, period, "''", "''", ""));
+                sql.append(&plan_rows(viewer, &filter, period, None));
                 sql.push(") x JOIN districts dn ON dn.code = x.pdistrict WHERE ");
                 figure.plan_condition(&mut sql, months);
             }
         }
         sql.push(
             " ORDER BY CASE WHEN x.planned > 0 THEN (x.done * 1000000) / x.planned ELSE 0 END, \
-             x.planned DESC, x.pid LIMIT ",
+             x.planned DESC, x.pid",
         );
-        sql.bind_int(limit);
+        // An integer written into the text, as in `list_projects`, so PostgreSQL can keep one plan.
+        sql.push(&format!(" LIMIT {}", limit.max(0)));
         let rows: Vec<(i64, String, String, i64, i64)> =
             sql.query_as().fetch_all(&self.pool).await?;
         Ok(rows
@@ -779,9 +790,9 @@ impl Store {
     }
 }
 
-fn group_clause(group: Option<GroupBy>, key: &str, label: &str) -> String {
+fn group_clause(group: Option<GroupBy>, key: &str) -> String {
     if group.is_some() {
-        format!(" GROUP BY {key}, {label}")
+        format!(" GROUP BY {key}")
     } else {
         String::new()
     }

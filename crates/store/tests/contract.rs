@@ -49,3 +49,5 @@ mod scope;
 mod stages;
 #[path = "contract/stats.rs"]
 mod stats;
+#[path = "contract/summaries.rs"]
+mod summaries;

@@ -829,7 +829,7 @@ async fn monthly_completed_is_each_months_accepted_or_pending_investment(store: 
         .await,
         in_wan(&[(1, 160), (2, 160), (3, 160), (4, 60), (5, 135), (6, 100)])
     );
-    // 2023: P1 Jan–Jul; P3 Oct–Dec.
+    // 2023: P1 Jan–Jul; P3 Oct–Dec; August and September, when nobody reported, are 0.
     assert_eq!(
         monthly(office(), ProjectFilter::default(), period(2023, 12)).await,
         in_wan(&[
@@ -840,6 +840,8 @@ async fn monthly_completed_is_each_months_accepted_or_pending_investment(store: 
             (5, 50),
             (6, 50),
             (7, 100),
+            (8, 0),
+            (9, 0),
             (10, 100),
             (11, 100),
             (12, 100),
