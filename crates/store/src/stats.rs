@@ -517,28 +517,34 @@ impl Store {
 
         // Without a grouping the whole scope is one row (PostgreSQL refuses GROUP BY a constant).
         let outer_key = if group.is_some() { "x.gkey" } else { "''" };
-        let outer_label = group_label(group, "x.gkey");
+        // The label is looked up around the grouped rows, not in them: a sub-select in the
+        // grouping query keeps PostgreSQL from aggregating in parallel (1.4 s instead of
+        // 0.8 s at 1M projects).
+        let label = group_label(group, "y.g");
         let mut sql = Sql::new(&format!(
-            "SELECT {outer_key}, {outer_label}, COUNT(*), CAST(COALESCE(SUM(x.planned), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(x.done), 0) AS BIGINT), CAST(COALESCE(SUM(x.ps), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(x.ps * x.st), 0) AS BIGINT), CAST(COALESCE(SUM(x.pc), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(x.pc * x.co), 0) AS BIGINT), "
+            "SELECT y.g, {label}, y.n, y.planned, y.done, y.ps, y.st, y.pc, y.co, y.ahead, y.behind, \
+             y.with_plan FROM (SELECT {outer_key} AS g, COUNT(*) AS n, \
+             CAST(COALESCE(SUM(x.planned), 0) AS BIGINT) AS planned, \
+             CAST(COALESCE(SUM(x.done), 0) AS BIGINT) AS done, CAST(COALESCE(SUM(x.ps), 0) AS BIGINT) AS ps, \
+             CAST(COALESCE(SUM(x.ps * x.st), 0) AS BIGINT) AS st, CAST(COALESCE(SUM(x.pc), 0) AS BIGINT) AS pc, \
+             CAST(COALESCE(SUM(x.pc * x.co), 0) AS BIGINT) AS co, "
         ));
         // Lights compared exactly: done/planned vs 1.05 × months/12.
         sql.push("CAST(COALESCE(SUM(CASE WHEN x.planned > 0 AND x.done * 1200 > 105 * ")
             .bind_int(months)
-            .push(" * x.planned THEN 1 ELSE 0 END), 0) AS BIGINT), ");
+            .push(" * x.planned THEN 1 ELSE 0 END), 0) AS BIGINT) AS ahead, ");
         sql.push("CAST(COALESCE(SUM(CASE WHEN x.planned > 0 AND x.done * 1200 < 95 * ")
             .bind_int(months)
-            .push(" * x.planned THEN 1 ELSE 0 END), 0) AS BIGINT), ");
+            .push(" * x.planned THEN 1 ELSE 0 END), 0) AS BIGINT) AS behind, ");
         sql.push(
-            "CAST(COALESCE(SUM(CASE WHEN x.planned > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) FROM (",
+            "CAST(COALESCE(SUM(CASE WHEN x.planned > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_plan FROM (",
         );
         sql.append(&inner);
         sql.push(") x");
         if group.is_some() {
-            sql.push(" GROUP BY x.gkey ORDER BY x.gkey");
+            sql.push(" GROUP BY x.gkey");
         }
+        sql.push(") y ORDER BY y.g");
         // Three independent reads, at once: the figure takes as long as the slowest of them.
         let (rows, landing, last_year) = tokio::try_join!(
             async { Ok::<_, StoreError>(sql.query().fetch_all(&self.pool).await?) },
