@@ -580,18 +580,7 @@ async fn hand_lagging(pool: &AnyPool) -> anyhow::Result<Vec<ProjectProgress>> {
 async fn progress_rows(pool: &AnyPool, sql: String) -> anyhow::Result<Vec<ProjectProgress>> {
     let rows: Vec<(i64, String, String, i64, i64)> =
         sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, name, district_name, planned, completed)| ProjectProgress {
-                id,
-                name,
-                district_name,
-                planned,
-                completed,
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(ProjectProgress::from).collect())
 }
 
 /// Completed investment per month of 2024, reports of planned projects only: from the plans to

@@ -228,6 +228,21 @@ pub struct ProjectProgress {
     pub completed: i64,
 }
 
+/// From a row (id, name, district name, planned, completed).
+impl From<(i64, String, String, i64, i64)> for ProjectProgress {
+    fn from(
+        (id, name, district_name, planned, completed): (i64, String, String, i64, i64),
+    ) -> Self {
+        ProjectProgress {
+            id,
+            name,
+            district_name,
+            planned,
+            completed,
+        }
+    }
+}
+
 impl ProjectProgress {
     pub fn light(&self, month: u32) -> Option<Light> {
         Light::of(Yuan(self.completed), Yuan(self.planned), month)
@@ -781,18 +796,7 @@ impl Store {
         sql.push(&format!(" LIMIT {}", limit.max(0)));
         let rows: Vec<(i64, String, String, i64, i64)> =
             sql.query_as().fetch_all(&self.pool).await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, name, district_name, planned, completed)| ProjectProgress {
-                    id,
-                    name,
-                    district_name,
-                    planned,
-                    completed,
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(ProjectProgress::from).collect())
     }
 }
 

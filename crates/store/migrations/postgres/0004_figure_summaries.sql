@@ -133,23 +133,6 @@ END $$;
 CREATE TRIGGER stage_changes_summary AFTER INSERT OR UPDATE OR DELETE ON stage_changes
     FOR EACH ROW EXECUTE FUNCTION hezuo_stage_changes_summary();
 
-UPDATE annual_plans SET (done_from, done_to, done1, done2, done3, done4, done5, done6, done7, done8, done9, done10, done11, done12) = (
-    SELECT MIN(month), MAX(month),
-                COALESCE(SUM(CASE WHEN month <= 1 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 2 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 3 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 4 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 5 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 6 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 7 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 8 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 9 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 10 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 11 THEN invested ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN month <= 12 THEN invested ELSE 0 END), 0)
-            FROM monthly_progress
-            WHERE monthly_progress.project_id = annual_plans.project_id AND monthly_progress.year = annual_plans.year AND status <> 'returned');
-UPDATE projects SET (started_on, completed_on) = (
-    SELECT MIN(CASE WHEN to_stage IN ('started', 'completed', 'producing', 'full_production') THEN changed_on END),
-           MIN(CASE WHEN to_stage IN ('completed', 'producing', 'full_production') THEN changed_on END)
-    FROM stage_changes WHERE stage_changes.project_id = projects.id);
+-- Data already there: the same functions the triggers use.
+SELECT hezuo_refresh_plan_done(project_id, year) FROM annual_plans;
+SELECT hezuo_refresh_project_milestones(id) FROM projects;

@@ -3,6 +3,8 @@
 -- whatever writes (the store, an import, a bulk load, a hand-written UPDATE), the summary
 -- changes with it or not at all. The application never writes them. The stage lists here
 -- are the domain's Stage::has_started / has_completed; a contract test holds them equal.
+-- SQLite triggers cannot call a procedure, so each trigger spells out the recomputation (on
+-- PostgreSQL they share one function); the contract tests compare every one with the rows.
 
 -- Per annual plan: Σ investment of the plan's reports that are not returned, cumulative to each
 -- month (done1 = January … done12 = to December), and the first and last month with such a
