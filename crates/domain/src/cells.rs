@@ -334,3 +334,16 @@ mod tests {
         }
     }
 }
+
+/// A record read from a sheet, with where it came from (for reporting problems found later,
+/// e.g. by the store, against the row a person can find).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sourced<T> {
+    pub sheet: String,
+    /// Excel row number (1-based).
+    pub row: usize,
+    pub value: T,
+    /// The fields the sheet has a column for: an update changes only these, so a column the
+    /// sheet leaves out never blanks what is stored.
+    pub columns: Vec<&'static str>,
+}

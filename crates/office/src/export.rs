@@ -1,0 +1,201 @@
+//! Lists written as workbooks an office would forward as they are: a title row naming the
+//! scope and the date, Chinese headers with units, number formats, a frozen header, column
+//! widths that fit, and a totals row. Rows are streamed to the file (rust_xlsxwriter's
+//! constant-memory mode), so 100k rows take the memory of one.
+//!
+//! Text that Excel or a CSV reader could take for a formula (= + - @ at the start) is written
+//! with a leading apostrophe, the usual neutralisation.
+
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::io::{Seek, Write};
+
+/// What a column holds, and so how it is formatted and totalled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    /// A count or other whole number; totalled.
+    Integer,
+    /// Yuan written as 万元 with two decimals; totalled.
+    Wan,
+    /// A ratio written as a percentage with one decimal.
+    Percent,
+    /// A date as text YYYY-MM-DD.
+    Date,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Header with its unit: "协议投资（万元）".
+    pub header: String,
+    pub kind: ColumnKind,
+    /// Width in characters (a Chinese character counts as two).
+    pub width: f64,
+}
+
+impl Column {
+    pub fn new(header: &str, kind: ColumnKind, width: f64) -> Column {
+        Column {
+            header: header.to_string(),
+            kind,
+            width,
+        }
+    }
+}
+
+/// One cell of a row. Money is yuan; it is written in 万元.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Yuan(i64),
+    /// A ratio, 0.5 for 50%.
+    Ratio(f64),
+    Empty,
+}
+
+/// A list to write: title, the scope line under it, columns.
+pub struct ListSheet<'a> {
+    pub sheet_name: &'a str,
+    /// "湖州市招商引资项目清单".
+    pub title: &'a str,
+    /// "范围：吴兴区；筛选：阶段=签约；导出时间：2024-06-30 10:00".
+    pub scope: &'a str,
+    pub columns: &'a [Column],
+}
+
+/// Text safe from formula interpretation.
+pub fn neutralise(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Writes a list to `out`: title, scope, header, every row `rows` yields, a totals row.
+/// Returns the number of data rows written.
+pub fn write_list<W, I>(sheet: &ListSheet<'_>, rows: I, out: W) -> Result<usize, XlsxError>
+where
+    W: Write + Seek + Send,
+    I: IntoIterator<Item = Vec<Cell>>,
+{
+    let mut book = Workbook::new();
+    let formats = Formats::new();
+    let ws = book.add_worksheet_with_constant_memory()?;
+    ws.set_name(sheet.sheet_name)?;
+    let ncols = sheet.columns.len().max(1) as u16;
+    for (c, col) in sheet.columns.iter().enumerate() {
+        ws.set_column_width(c as u16, col.width)?;
+    }
+    ws.set_row_height(0, 28)?;
+    ws.merge_range(0, 0, 0, ncols - 1, &neutralise(sheet.title), &formats.title)?;
+    ws.merge_range(1, 0, 1, ncols - 1, &neutralise(sheet.scope), &formats.scope)?;
+    for (c, col) in sheet.columns.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, &col.header, &formats.header)?;
+    }
+    ws.set_freeze_panes(3, 0)?;
+    // Printed: A4 landscape, one page wide, the title and header on every page, page numbers.
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_footer("&C第 &P 页，共 &N 页");
+    ws.set_repeat_rows(0, 2)?;
+    let mut totals = vec![0i128; sheet.columns.len()];
+    let mut row: u32 = 3;
+    for cells in rows {
+        for (c, cell) in cells.iter().enumerate().take(sheet.columns.len()) {
+            write_cell(ws, row, c as u16, cell, &formats)?;
+            totals[c] += match cell {
+                Cell::Int(v) | Cell::Yuan(v) => i128::from(*v),
+                _ => 0,
+            };
+        }
+        row += 1;
+    }
+    let written = (row - 3) as usize;
+    // "合计" alone in the first cell, so the file reads back (its total row is skipped).
+    ws.write_string_with_format(row, 0, "合计", &formats.total_text)?;
+    for (c, col) in sheet.columns.iter().enumerate().skip(1) {
+        match col.kind {
+            _ if c == 1 => ws.write_string_with_format(
+                row,
+                1,
+                format!("共 {written} 项"),
+                &formats.total_text,
+            )?,
+            ColumnKind::Integer => {
+                ws.write_number_with_format(row, c as u16, totals[c] as f64, &formats.total_int)?
+            }
+            ColumnKind::Wan => ws.write_number_with_format(
+                row,
+                c as u16,
+                totals[c] as f64 / 10_000.0,
+                &formats.total_wan,
+            )?,
+            _ => ws.write_blank(row, c as u16, &formats.total_text)?,
+        };
+    }
+    book.save_to_writer(out)?;
+    Ok(written)
+}
+
+struct Formats {
+    title: Format,
+    scope: Format,
+    header: Format,
+    text: Format,
+    int: Format,
+    wan: Format,
+    percent: Format,
+    total_text: Format,
+    total_int: Format,
+    total_wan: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let base = Format::new().set_font_name("宋体").set_font_size(11);
+        let cell = base.clone().set_border(FormatBorder::Thin);
+        let total = cell.clone().set_bold().set_background_color(0xF2F2F2);
+        Formats {
+            title: Format::new()
+                .set_font_name("黑体")
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            scope: base.clone().set_font_size(10),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(0xDDEBF7),
+            text: cell.clone(),
+            int: cell.clone().set_num_format("#,##0"),
+            wan: cell.clone().set_num_format("#,##0.00"),
+            percent: cell.clone().set_num_format("0.0%"),
+            total_text: total.clone(),
+            total_int: total.clone().set_num_format("#,##0"),
+            total_wan: total.set_num_format("#,##0.00"),
+        }
+    }
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(t) if t.is_empty() => ws.write_blank(row, col, &f.text)?,
+        Cell::Text(t) => ws.write_string_with_format(row, col, neutralise(t), &f.text)?,
+        Cell::Int(v) => ws.write_number_with_format(row, col, *v as f64, &f.int)?,
+        Cell::Yuan(v) => ws.write_number_with_format(row, col, *v as f64 / 10_000.0, &f.wan)?,
+        Cell::Ratio(v) => ws.write_number_with_format(row, col, *v, &f.percent)?,
+        Cell::Empty => ws.write_blank(row, col, &f.text)?,
+    };
+    Ok(())
+}

@@ -1,0 +1,392 @@
+//! Finding the table in a sheet as offices lay it out — title and note rows above the header,
+//! a header of one row or two (a merged group cell over its sub-columns), subtotal and total
+//! rows, blank rows, notes below — and matching its columns to fields by the words offices use
+//! for them. What a column means can be overridden by the user ([`Mapping`]); the mapping is
+//! keyed by the header's [`Table::shape`] so the next file laid out the same way maps the same.
+
+pub mod project;
+
+use crate::book::{Book, Sheet};
+use hezuo_domain::cells::{half_width, is_total_row};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A field a column can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// Stable key, used in mappings and error reports.
+    pub key: &'static str,
+    /// The header the import template uses.
+    pub label: &'static str,
+    /// Header words that mean this field, most specific first.
+    pub synonyms: &'static [&'static str],
+    pub required: bool,
+}
+
+/// One problem with one cell (or one row, `column` empty), for the dry-run report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellError {
+    pub sheet: String,
+    /// Excel row number (1-based); 0 for a problem with the whole sheet.
+    pub row: usize,
+    /// Column letter and header, e.g. "C（总投资（亿元））"; empty for a whole row.
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+/// Field key → 0-based column, as detected or as the user set it.
+pub type Mapping = BTreeMap<String, usize>;
+
+/// A table found in a sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub sheet: String,
+    /// 0-based rows holding the header (one or two).
+    pub header_rows: Vec<usize>,
+    /// Each column's header as shown: "总投资 金额（亿元）" for a two-row header.
+    pub headers: Vec<String>,
+    pub mapping: Mapping,
+    /// 0-based rows holding data (blank, total, subtotal, repeated header and note rows left out).
+    pub rows: Vec<usize>,
+    /// The texts above the header (title, "单位：万元" notes), for a unit stated there.
+    pub above: Vec<String>,
+}
+
+impl Table {
+    /// A fingerprint of the header (its words, in order), so a mapping the user adjusted is
+    /// found again for the next file of the same shape.
+    pub fn shape(&self) -> String {
+        self.headers
+            .iter()
+            .map(|h| normalize(h))
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+
+    /// The header of a column as "C（总投资（亿元））".
+    pub fn column_name(&self, col: usize) -> String {
+        let h = self.headers.get(col).map_or("", String::as_str);
+        if h.is_empty() {
+            column_letter(col)
+        } else {
+            format!("{}（{}）", column_letter(col), h)
+        }
+    }
+}
+
+/// "A", "B", … "AA".
+pub fn column_letter(col: usize) -> String {
+    let mut n = col + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        s.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// Header text compared without spaces, line breaks, full-width forms, units or notes in
+/// brackets: "总 投 资\n（亿元）" → "总投资".
+pub fn normalize(header: &str) -> String {
+    let h = half_width(header);
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in h.chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth = depth.saturating_sub(1),
+            c if c.is_whitespace() || c == '*' || c == ':' || c == '：' => {}
+            c if depth == 0 => out.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// How well a header names a field: 3 exact, 2 exact after dropping a leading group, 1 contains.
+fn score(header: &str, field: &Field) -> u8 {
+    let h = normalize(header);
+    if h.is_empty() {
+        return 0;
+    }
+    let mut best = 0;
+    for s in field.synonyms {
+        let s = normalize(s);
+        if h == s {
+            return 3;
+        }
+        if h.ends_with(&s) && best < 2 {
+            best = 2;
+        } else if h.contains(&s) && best < 1 {
+            best = 1;
+        }
+    }
+    best
+}
+
+/// Matches headers to fields: each field takes its best-scoring column (leftmost on a tie),
+/// each column at most one field. A column is named by any of its texts (a two-row header's
+/// group, its own text, or both together).
+fn match_headers(texts: &[Vec<String>], fields: &[Field]) -> (Mapping, u32) {
+    let mut candidates: Vec<(u8, usize, usize)> = Vec::new();
+    for (fi, f) in fields.iter().enumerate() {
+        for (col, names) in texts.iter().enumerate() {
+            let s = names.iter().map(|h| score(h, f)).max().unwrap_or(0);
+            if s > 0 {
+                candidates.push((s, col, fi));
+            }
+        }
+    }
+    // Best score first; then leftmost column; then the field listed first.
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut mapping = Mapping::new();
+    let mut total = 0u32;
+    let mut used = vec![false; texts.len()];
+    for (s, col, fi) in candidates {
+        let key = fields[fi].key;
+        if used[col] || mapping.contains_key(key) {
+            continue;
+        }
+        used[col] = true;
+        total += u32::from(s);
+        mapping.insert(key.to_string(), col);
+    }
+    (mapping, total)
+}
+
+/// The header shown for each column if rows `r` (and `r + 1` when `two`) form the header, and
+/// the texts each column can be matched by. A two-row header gives a column its group's text
+/// (the merged cell above it) followed by its own: "总投资 金额（亿元）".
+fn headers_at(sheet: &Sheet, r: usize, two: bool) -> (Vec<String>, Vec<Vec<String>>) {
+    let width = sheet.rows.get(r).map_or(0, Vec::len).max(if two {
+        sheet.rows.get(r + 1).map_or(0, Vec::len)
+    } else {
+        0
+    });
+    let mut shown = Vec::with_capacity(width);
+    let mut texts = Vec::with_capacity(width);
+    for c in 0..width {
+        let top = header_text(sheet.shown(r, c));
+        if !two {
+            shown.push(top.clone());
+            texts.push(vec![top]);
+            continue;
+        }
+        let sub = header_text(sheet.shown(r + 1, c));
+        // A cell merged down over both header rows shows the same text twice.
+        if sub.is_empty() || sub == top {
+            shown.push(top.clone());
+            texts.push(vec![top]);
+        } else if top.is_empty() {
+            shown.push(sub.clone());
+            texts.push(vec![sub]);
+        } else {
+            let both = format!("{top} {sub}");
+            shown.push(both.clone());
+            texts.push(vec![sub, both, top]);
+        }
+    }
+    (shown, texts)
+}
+
+/// A header cell as shown, on one line: "所属\n区县" → "所属区县".
+fn header_text(cell: &str) -> String {
+    cell.replace(['\r', '\n'], "").trim().to_string()
+}
+
+/// Does row `r + 1` continue a header begun in row `r`? Yes when row `r` has a cell merged
+/// across columns (a group over its sub-columns), or when row `r` leaves a cell empty above a
+/// text of row `r + 1` and row `r + 1` holds no number (it is not data).
+fn continues_header(sheet: &Sheet, r: usize) -> bool {
+    // A title merged across the table is one text, not a header.
+    let width = sheet.rows.get(r).map_or(0, Vec::len);
+    let mut distinct: Vec<&str> = (0..width)
+        .map(|c| sheet.shown(r, c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    distinct.dedup();
+    if distinct.len() < 2 {
+        return false;
+    }
+    if sheet
+        .merged
+        .iter()
+        .any(|(r0, c0, r1, c1)| *r0 == r && *r1 == r && c1 > c0)
+    {
+        return true;
+    }
+    let Some(next) = sheet.rows.get(r + 1) else {
+        return false;
+    };
+    let numeric = next.iter().any(|c| {
+        !c.is_empty()
+            && half_width(c)
+                .replace([',', '.'], "")
+                .chars()
+                .all(|ch| ch.is_ascii_digit())
+    });
+    let under_gap = next
+        .iter()
+        .enumerate()
+        .any(|(c, t)| !t.is_empty() && sheet.shown(r, c).is_empty());
+    under_gap && !numeric
+}
+
+/// A header found: (fields matched, score, header rows, shown headers, mapping).
+type Candidate = (usize, u32, Vec<usize>, Vec<String>, Mapping);
+
+/// Rows searched for a header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// Finds the table of `fields` in a sheet: the header (one row or two) matching the most
+/// fields, at least two of them including every required one. `None` for a sheet without
+/// such a header (a notes sheet, an empty sheet).
+pub fn find_table(sheet: &Sheet, fields: &[Field]) -> Option<Table> {
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.key)
+        .collect();
+    let mut best: Option<Candidate> = None;
+    for r in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
+        for two in [false, true] {
+            if two && !continues_header(sheet, r) {
+                continue;
+            }
+            let (shown, texts) = headers_at(sheet, r, two);
+            let (mapping, total) = match_headers(&texts, fields);
+            if mapping.len() < 2 || required.iter().any(|k| !mapping.contains_key(*k)) {
+                continue;
+            }
+            let better = best.as_ref().is_none_or(|(n, t, ..)| {
+                (mapping.len(), total) > (*n, *t) || (two && (mapping.len(), total) == (*n, *t))
+            });
+            if better {
+                let rows = if two { vec![r, r + 1] } else { vec![r] };
+                best = Some((mapping.len(), total, rows, shown, mapping));
+            }
+        }
+    }
+    let (_, _, header_rows, headers, mapping) = best?;
+    let last = *header_rows.last()?;
+    let rows = data_rows(sheet, last + 1, &headers, &mapping);
+    let above = sheet.rows[..header_rows[0]]
+        .iter()
+        .flatten()
+        .filter(|t| !t.is_empty())
+        .cloned()
+        .collect();
+    Some(Table {
+        sheet: sheet.name.clone(),
+        header_rows,
+        headers,
+        mapping,
+        rows,
+        above,
+    })
+}
+
+/// The data rows after the header: blank rows, subtotal and total rows, a repeated header and
+/// the notes under a table (注：…, 填表人：…) are left out.
+fn data_rows(sheet: &Sheet, from: usize, headers: &[String], mapping: &Mapping) -> Vec<usize> {
+    let mut out = Vec::new();
+    for r in from..sheet.rows.len() {
+        let cells: Vec<&str> = sheet.rows[r].iter().map(String::as_str).collect();
+        let mapped: Vec<&str> = mapping
+            .values()
+            .map(|c| cells.get(*c).copied().unwrap_or(""))
+            .collect();
+        if mapped.iter().all(|c| c.trim().is_empty()) || is_total_row(&cells) {
+            continue;
+        }
+        let filled: Vec<&str> = cells
+            .iter()
+            .copied()
+            .filter(|c| !c.trim().is_empty())
+            .collect();
+        let repeated_header = mapping
+            .values()
+            .all(|c| normalize(cells.get(*c).unwrap_or(&"")) == normalize(&headers[*c]));
+        let note = filled.len() <= 2
+            && filled.first().is_some_and(|c| {
+                let c = half_width(c);
+                [
+                    "注",
+                    "说明",
+                    "备注:",
+                    "填表",
+                    "制表",
+                    "审核",
+                    "联系人",
+                    "联系电话",
+                ]
+                .iter()
+                .any(|p| c.starts_with(p))
+            });
+        if repeated_header || note {
+            continue;
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// Sheets that only explain how to fill the others.
+fn is_notes_sheet(name: &str) -> bool {
+    let n = normalize(name);
+    [
+        "说明",
+        "填表说明",
+        "填报说明",
+        "备注",
+        "注意事项",
+        "目录",
+        "readme",
+    ]
+    .iter()
+    .any(|w| n == *w || n.starts_with(w))
+}
+
+/// Every table of `fields` in the book, with the sheets that hold none (notes sheets are not
+/// reported; a data sheet whose header could not be found is).
+pub fn find_tables(book: &Book, fields: &[Field]) -> (Vec<Table>, Vec<CellError>) {
+    let mut tables = Vec::new();
+    let mut errors = Vec::new();
+    for sheet in &book.sheets {
+        if is_notes_sheet(&sheet.name) {
+            continue;
+        }
+        match find_table(sheet, fields) {
+            Some(t) => tables.push(t),
+            None if sheet.rows.iter().any(|r| !r.is_empty()) && tables.is_empty() => {
+                errors.push(CellError {
+                    sheet: sheet.name.clone(),
+                    row: 0,
+                    column: String::new(),
+                    value: String::new(),
+                    message: format!(
+                        "未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含有{}的一行",
+                        fields
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| format!("“{}”", f.label))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                });
+            }
+            None => {}
+        }
+    }
+    if !tables.is_empty() {
+        // A sheet without the table is not an error once another sheet has it.
+        errors.clear();
+    }
+    (tables, errors)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,515 @@
+//! Projects from an office's workbook: each row becomes the [`ProjectInput`] a person would
+//! have typed into the form, names resolved to the city's dictionaries, and is validated by
+//! the same rules as the form ([`ProjectInput::validate`]), so a row is stored only if the
+//! form would have stored it.
+
+use super::{CellError, Field, Table, find_tables, normalize};
+use crate::book::{Book, Sheet};
+use chrono::NaiveDate;
+use hezuo_domain::cells::{Sourced, half_width, parse_date, unit_in_header};
+use hezuo_domain::money::{Currency, MoneyUnit};
+use hezuo_domain::project::{Flag, Kind, Origin, ProjectDraft, ProjectInput};
+use hezuo_domain::{Stage, Yuan};
+
+macro_rules! field {
+    ($key:literal, $label:literal, [$($syn:literal),+ $(,)?]) => {
+        Field { key: $key, label: $label, synonyms: &[$($syn),+], required: false }
+    };
+    ($key:literal, $label:literal, [$($syn:literal),+ $(,)?], required) => {
+        Field { key: $key, label: $label, synonyms: &[$($syn),+], required: true }
+    };
+}
+
+/// The columns a project workbook may have. Keys are [`ProjectInput`]'s field names, so the
+/// form's validation errors land on the right column.
+pub const FIELDS: &[Field] = &[
+    field!("name", "项目名称", ["项目名称", "项目", "名称"], required),
+    field!(
+        "project_code",
+        "项目代码",
+        ["项目代码", "国家项目代码", "统一项目代码", "赋码"]
+    ),
+    field!("kind", "项目类型", ["项目类型", "项目类别", "类型"]),
+    field!(
+        "stage",
+        "项目阶段",
+        [
+            "项目阶段",
+            "推进阶段",
+            "阶段",
+            "项目状态",
+            "进展状态",
+            "状态"
+        ]
+    ),
+    field!("stage_date", "阶段日期", ["阶段日期", "状态日期"]),
+    field!("signed_on", "签约日期", ["签约日期", "签约时间"]),
+    field!(
+        "investor",
+        "投资方",
+        [
+            "投资方",
+            "投资主体",
+            "投资企业",
+            "签约企业",
+            "签约主体",
+            "投资者",
+            "企业名称"
+        ]
+    ),
+    field!(
+        "investment_wan",
+        "协议投资（万元）",
+        [
+            "协议投资",
+            "协议总投资",
+            "计划总投资",
+            "总投资",
+            "投资总额",
+            "签约金额",
+            "签约额",
+            "投资额"
+        ]
+    ),
+    field!("usd_rate", "美元汇率", ["美元汇率", "汇率"]),
+    field!("rate_date", "汇率日期", ["汇率日期"]),
+    field!(
+        "arrived_wan",
+        "实际到位（万元）",
+        ["实际到位资金", "实际到位", "到位资金", "已到位资金", "到资"]
+    ),
+    field!(
+        "origin",
+        "来源地",
+        [
+            "来源地",
+            "资金来源地",
+            "投资来源地",
+            "投资来源",
+            "项目来源",
+            "来源"
+        ]
+    ),
+    field!(
+        "origin_detail",
+        "来源地详情",
+        ["来源地详情", "具体来源地", "来源城市", "国别"]
+    ),
+    field!(
+        "industry_id",
+        "产业",
+        ["所属行业", "所属产业", "产业类别", "行业", "产业"]
+    ),
+    field!("chain_id", "产业链", ["所属产业链", "产业链"]),
+    field!("flags", "企业标签", ["企业标签", "标签"]),
+    field!(
+        "district_code",
+        "所属区县",
+        ["所属区县", "区县", "县区", "属地", "所在地", "地区"]
+    ),
+    field!(
+        "platform_id",
+        "所在平台",
+        ["所在平台", "所属平台", "平台", "园区"]
+    ),
+    field!(
+        "land_mu",
+        "用地（亩）",
+        ["用地面积", "占地面积", "用地", "土地"]
+    ),
+    field!(
+        "leader_id",
+        "联系领导",
+        ["联系领导", "联系市领导", "包联领导", "市领导"]
+    ),
+    field!(
+        "unit_id",
+        "责任单位",
+        ["责任单位", "牵头单位", "主要责任单位"]
+    ),
+    field!("promoter", "招商人员", ["招商人员", "招商人"]),
+    field!("commissioner", "服务专员", ["服务专员", "项目专员"]),
+    field!(
+        "summary",
+        "建设内容",
+        ["主要建设内容", "建设内容", "项目简介", "项目概况", "简介"]
+    ),
+];
+
+/// The city's dictionaries, to turn the names a sheet uses into ids and codes.
+#[derive(Debug, Clone, Default)]
+pub struct Vocab {
+    /// (code, name)
+    pub districts: Vec<(String, String)>,
+    /// (id, name, code, district code)
+    pub platforms: Vec<(i64, String, String, String)>,
+    pub industries: Vec<(i64, String)>,
+    pub chains: Vec<(i64, String)>,
+    pub leaders: Vec<(i64, String)>,
+    pub units: Vec<(i64, String)>,
+}
+
+/// A district named with or without 区/县/市: "吴兴" or "吴兴区" is 吴兴区.
+fn district_code(vocab: &Vocab, text: &str) -> Option<String> {
+    let strip = |s: &str| {
+        let n = normalize(s);
+        n.trim_end_matches(['区', '县', '市']).to_string()
+    };
+    let t = strip(text);
+    vocab
+        .districts
+        .iter()
+        .find(|(code, name)| *code == text.trim() || strip(name) == t)
+        .map(|(code, _)| code.clone())
+}
+
+/// An id by name (exact after normalising, else a name containing the text or contained in it,
+/// when only one does).
+fn id_by_name(items: &[(i64, String)], text: &str) -> Option<i64> {
+    let t = normalize(text);
+    if let Some((id, _)) = items.iter().find(|(_, n)| normalize(n) == t) {
+        return Some(*id);
+    }
+    let near: Vec<i64> = items
+        .iter()
+        .filter(|(_, n)| {
+            let n = normalize(n);
+            n.contains(&t) || t.contains(&n)
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    (near.len() == 1).then(|| near[0])
+}
+
+/// What reading a project workbook gave: the valid rows and every problem found. An import is
+/// committed only when `errors` is empty.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectSheetResult {
+    pub rows: Vec<Sourced<ProjectDraft>>,
+    pub errors: Vec<CellError>,
+    /// The tables found (for showing and adjusting the mapping).
+    pub tables: Vec<Table>,
+}
+
+/// Reads every project table in the book. `today` bounds dates, as in the form.
+pub fn read_projects(book: &Book, vocab: &Vocab, today: NaiveDate) -> ProjectSheetResult {
+    let (tables, mut errors) = find_tables(book, FIELDS);
+    let mut rows = Vec::new();
+    for table in &tables {
+        let Some(sheet) = book.sheets.iter().find(|s| s.name == table.sheet) else {
+            continue;
+        };
+        read_table(sheet, table, vocab, today, &mut rows, &mut errors);
+    }
+    if tables.is_empty() && errors.is_empty() {
+        errors.push(CellError {
+            sheet: String::new(),
+            row: 0,
+            column: String::new(),
+            value: String::new(),
+            message: "工作簿中没有找到项目表（需要有“项目名称”等列的表头）".into(),
+        });
+    }
+    ProjectSheetResult {
+        rows,
+        errors,
+        tables,
+    }
+}
+
+/// The unit of a money column: stated in its header, else in a note above the table
+/// ("单位：万元"), else 万元 (the unit of the form).
+fn money_unit(table: &Table, col: usize) -> (Currency, MoneyUnit) {
+    unit_in_header(&table.headers[col])
+        .or_else(|| {
+            table
+                .above
+                .iter()
+                .filter(|t| t.contains("单位"))
+                .find_map(|t| unit_in_header(&format!("({})", half_width(t).replace(' ', ""))))
+        })
+        .unwrap_or((Currency::Cny, MoneyUnit::Wan))
+}
+
+fn read_table(
+    sheet: &Sheet,
+    table: &Table,
+    vocab: &Vocab,
+    today: NaiveDate,
+    rows: &mut Vec<Sourced<ProjectDraft>>,
+    errors: &mut Vec<CellError>,
+) {
+    let col = |key: &str| table.mapping.get(key).copied();
+    let columns: Vec<&'static str> = FIELDS
+        .iter()
+        .filter(|f| table.mapping.contains_key(f.key))
+        .map(|f| f.key)
+        .collect();
+    let money_cols: Vec<(&str, usize, (Currency, MoneyUnit))> = ["investment_wan", "arrived_wan"]
+        .into_iter()
+        .filter_map(|k| col(k).map(|c| (k, c, money_unit(table, c))))
+        .collect();
+    for &r in &table.rows {
+        // Numbers, dates, codes and dictionary words are read in half-width forms; free text
+        // (names, the investor, contents) is kept as typed, full-width brackets and all.
+        let text = |key: &str| -> String {
+            col(key).map_or(String::new(), |c| half_width(sheet.cell(r, c)))
+        };
+        let typed = |key: &str| -> String {
+            col(key).map_or(String::new(), |c| sheet.cell(r, c).trim().to_string())
+        };
+        let mut row_errors: Vec<(String, String, String)> = Vec::new();
+        let mut bad = |key: &str, value: &str, message: String| {
+            row_errors.push((key.to_string(), value.to_string(), message));
+        };
+        let mut input = ProjectInput {
+            name: typed("name"),
+            project_code: text("project_code"),
+            investor: typed("investor"),
+            summary: typed("summary"),
+            promoter: typed("promoter"),
+            commissioner: typed("commissioner"),
+            origin_detail: typed("origin_detail"),
+            usd_rate: text("usd_rate"),
+            ..ProjectInput::default()
+        };
+        // Vocabularies: the words offices use.
+        let kind = text("kind");
+        input.kind = if kind.is_empty() {
+            Kind::Industrial.code().into()
+        } else {
+            match Kind::parse(&kind).or_else(|| {
+                Kind::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| normalize(k.label()).starts_with(&normalize(&kind)))
+            }) {
+                Some(k) => k.code().into(),
+                None => {
+                    bad(
+                        "kind",
+                        &kind,
+                        format!(
+                            "未知的项目类型，应为{}之一",
+                            labels(Kind::ALL.iter().map(|k| k.label()))
+                        ),
+                    );
+                    String::new()
+                }
+            }
+        };
+        let stage = text("stage");
+        if !stage.is_empty() {
+            match Stage::parse(&stage) {
+                Some(s) => input.stage = s.code().into(),
+                None => bad(
+                    "stage",
+                    &stage,
+                    "未知的项目阶段，应为线索、在谈、签约、开工、竣工、投产、达产或终止".into(),
+                ),
+            }
+        }
+        let origin = text("origin");
+        if !origin.is_empty() {
+            match origin_of(&origin) {
+                Some(o) => input.origin = o.code().into(),
+                None => bad(
+                    "origin",
+                    &origin,
+                    format!(
+                        "未知的来源地，应为{}之一",
+                        labels(Origin::ALL.iter().map(|o| o.label()))
+                    ),
+                ),
+            }
+        }
+        let flags = text("flags");
+        for f in flags
+            .split(['、', ',', '，', ';', '；', ' ', '/'])
+            .filter(|f| !f.is_empty())
+        {
+            match Flag::parse(f) {
+                Some(flag) => input.flags.push(flag.code().into()),
+                None => bad(
+                    "flags",
+                    f,
+                    format!(
+                        "未知的企业标签，应为{}",
+                        labels(Flag::ALL.iter().map(|f| f.label()))
+                    ),
+                ),
+            }
+        }
+        for (key, target) in [
+            ("stage_date", &mut input.stage_date),
+            ("signed_on", &mut input.signed_on),
+            ("rate_date", &mut input.rate_date),
+        ] {
+            let t = text(key);
+            if t.is_empty() {
+                continue;
+            }
+            match parse_date(&t) {
+                Ok(d) => *target = d.first_day().to_string(),
+                Err(e) => bad(key, &t, e),
+            }
+        }
+        // Money: the cell's own unit wins over the column's.
+        input.currency = Currency::Cny.code().into();
+        for (key, c, (currency, unit)) in &money_cols {
+            let t = half_width(sheet.cell(r, *c));
+            if t.is_empty() {
+                continue;
+            }
+            let t = t.replace([',', ' '], "");
+            let (cell_currency, t) = match t.strip_suffix("美元") {
+                Some(rest) => (Currency::Usd, format!("{rest}元")),
+                None => (*currency, t),
+            };
+            match Yuan::parse(&t, *unit) {
+                Ok(v) => {
+                    *match *key {
+                        "investment_wan" => {
+                            input.currency = cell_currency.code().into();
+                            &mut input.investment_wan
+                        }
+                        _ => &mut input.arrived_wan,
+                    } = v.wan_text();
+                }
+                Err(e) => bad(key, &t, e.to_string()),
+            }
+        }
+        let land = text("land_mu");
+        input.land_mu = land.trim_end_matches('亩').to_string();
+        // Names to ids.
+        let district = text("district_code");
+        let platform = text("platform_id");
+        let platform_row = (!platform.is_empty())
+            .then(|| {
+                let p = normalize(&platform);
+                vocab.platforms.iter().find(|(_, name, code, _)| {
+                    normalize(name) == p || normalize(code) == p || normalize(name).contains(&p)
+                })
+            })
+            .flatten();
+        if !platform.is_empty() {
+            match platform_row {
+                Some((id, _, _, _)) => input.platform_id = id.to_string(),
+                None => bad("platform_id", &platform, "系统中没有这个平台".into()),
+            }
+        }
+        if !district.is_empty() {
+            match district_code(vocab, &district) {
+                Some(code) => input.district_code = code,
+                None => bad(
+                    "district_code",
+                    &district,
+                    format!(
+                        "系统中没有这个区县，应为{}之一",
+                        labels(vocab.districts.iter().map(|(_, n)| n.as_str()))
+                    ),
+                ),
+            }
+        } else if let Some((_, _, _, d)) = platform_row {
+            // A platform lies in one district.
+            input.district_code = d.clone();
+        }
+        for (key, items, what, target) in [
+            (
+                "industry_id",
+                &vocab.industries,
+                "产业",
+                &mut input.industry_id,
+            ),
+            ("chain_id", &vocab.chains, "产业链", &mut input.chain_id),
+            (
+                "leader_id",
+                &vocab.leaders,
+                "联系领导",
+                &mut input.leader_id,
+            ),
+            ("unit_id", &vocab.units, "责任单位", &mut input.unit_id),
+        ] {
+            let t = text(key);
+            if t.is_empty() {
+                continue;
+            }
+            match id_by_name(items, &t) {
+                Some(id) => *target = id.to_string(),
+                None => bad(key, &t, format!("系统中没有这个{what}")),
+            }
+        }
+        // The form's own rules, for what the row says.
+        match input.validate(today) {
+            Ok(draft) if row_errors.is_empty() => rows.push(Sourced {
+                sheet: table.sheet.clone(),
+                row: r + 1,
+                value: draft,
+                columns: columns.clone(),
+            }),
+            Ok(_) => {}
+            Err(field_errors) => {
+                for fe in field_errors {
+                    // A field already reported (its text could not be read) is not reported twice.
+                    let key = input_field_key(&fe.field);
+                    if row_errors.iter().any(|(k, _, _)| k == key) {
+                        continue;
+                    }
+                    let value = text(key);
+                    row_errors.push((key.to_string(), value, fe.message));
+                }
+            }
+        }
+        for (key, value, message) in row_errors {
+            errors.push(CellError {
+                sheet: table.sheet.clone(),
+                row: r + 1,
+                column: match col(&key) {
+                    Some(c) => table.column_name(c),
+                    None => format!("（缺少“{}”列）", field_label(&key)),
+                },
+                value,
+                message,
+            });
+        }
+    }
+}
+
+/// The import field a validation error is about (the form names land by its text field).
+fn input_field_key(field: &str) -> &str {
+    match field {
+        "land_mu_x100" => "land_mu",
+        "currency" | "investment_orig" => "investment_wan",
+        other => other,
+    }
+}
+
+fn field_label(key: &str) -> &'static str {
+    FIELDS.iter().find(|f| f.key == key).map_or("", |f| f.label)
+}
+
+fn labels<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items
+        .map(|l| format!("“{l}”"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// 来源地 as offices write it: "上海" or "上海市" or "沪"; "浙江省内" …
+fn origin_of(text: &str) -> Option<Origin> {
+    if let Some(o) = Origin::parse(text) {
+        return Some(o);
+    }
+    let t = normalize(text);
+    let t = t.as_str();
+    Some(match t {
+        _ if t.starts_with("上海") || t == "沪" || t == "沪资" => Origin::Shanghai,
+        _ if t.starts_with("江苏") || t == "苏" => Origin::Jiangsu,
+        _ if t.starts_with("安徽") || t == "皖" => Origin::Anhui,
+        _ if t.starts_with("省内") || t == "浙江" || t == "浙江省" => Origin::Province,
+        _ if t.starts_with("市内") || t == "本市" || t == "本地" => Origin::Local,
+        _ if t.starts_with("国内") || t == "其他" => Origin::Domestic,
+        _ if t.starts_with("境外") || t.starts_with("国外") || t == "外资" => Origin::Abroad,
+        _ => return None,
+    })
+}

@@ -1,0 +1,290 @@
+//! Workbooks laid out the way offices lay them out, built here, read back through the import.
+
+use super::project::{FIELDS, Vocab, read_projects};
+use super::*;
+use crate::book::read_book;
+use chrono::NaiveDate;
+use hezuo_domain::Yuan;
+use hezuo_domain::project::Origin;
+use rust_xlsxwriter::{Format, Workbook};
+
+fn vocab() -> Vocab {
+    Vocab {
+        districts: vec![
+            ("330502".into(), "吴兴区".into()),
+            ("330503".into(), "南浔区".into()),
+            ("330521".into(), "德清县".into()),
+        ],
+        platforms: vec![(
+            7,
+            "长三角（湖州）产业合作区".into(),
+            "CHQ".into(),
+            "330502".into(),
+        )],
+        industries: vec![(1, "高端装备".into()), (2, "新能源汽车".into())],
+        chains: vec![(3, "数控机床".into())],
+        leaders: vec![(4, "沈卫东".into())],
+        units: vec![(5, "市投资促进服务中心".into())],
+    }
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()
+}
+
+/// The office's 2024 summary table: a notes sheet first, a title, a unit note, a two-row
+/// header with a merged group, numbers as text, full-width text, three date spellings, a
+/// subtotal, a blank row, a total and a note under the table.
+pub(crate) fn messy_workbook() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let notes = wb.add_worksheet();
+    notes.set_name("填表说明").unwrap();
+    notes
+        .write(0, 0, "1. 金额单位为亿元；2. 日期写作 2024.3.5")
+        .unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("重点项目").unwrap();
+    let f = Format::new();
+    ws.merge_range(0, 0, 0, 9, "2024年湖州市招商引资项目汇总表", &f)
+        .unwrap();
+    ws.write(1, 0, "填报单位：市合作办").unwrap();
+    ws.write(1, 7, "单位：万元").unwrap();
+    for (c, h) in [
+        (0, "序号"),
+        (1, "项目名称"),
+        (2, "投资方"),
+        (5, "来源地"),
+        (6, "所属\n区县"),
+        (7, "项目阶段"),
+        (8, "签约日期"),
+        (9, "备注"),
+    ] {
+        ws.merge_range(2, c, 3, c, h, &f).unwrap();
+    }
+    ws.merge_range(2, 3, 2, 4, "总投资", &f).unwrap();
+    ws.write(3, 3, "金额（亿元）").unwrap();
+    ws.write(3, 4, "其中外资（万美元）").unwrap();
+    let data: [[&str; 9]; 3] = [
+        [
+            "1",
+            "新能源汽车电机项目",
+            "上海某电机有限公司",
+            "1.2",
+            "",
+            "上海",
+            "吴兴",
+            "已签约",
+            "2024.3.5",
+        ],
+        [
+            "2",
+            "智能装备产业园",
+            "苏州某装备集团",
+            "8000万元",
+            "",
+            "江苏省",
+            "南浔区",
+            "在建",
+            "45366",
+        ],
+        [
+            "3",
+            "ＡＢＣ　精密部件",
+            "上海某精密",
+            "０.５",
+            "",
+            "沪",
+            "吴兴区",
+            "签约",
+            "2024年3月5日",
+        ],
+    ];
+    let mut r = 4;
+    for (i, row) in data.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if c == 8 && v.chars().all(|ch| ch.is_ascii_digit()) {
+                ws.write_number(r, c as u16, v.parse::<f64>().unwrap())
+                    .unwrap();
+            } else if c == 0 {
+                ws.write_number(r, 0, v.parse::<f64>().unwrap()).unwrap();
+            } else {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+        }
+        r += 1;
+        if i == 1 {
+            ws.write(r, 1, "吴兴区小计").unwrap();
+            ws.write(r, 3, 2.0).unwrap();
+            r += 2; // and a blank row
+        }
+    }
+    ws.write(r, 0, "合计").unwrap();
+    ws.write(r, 3, 2.5).unwrap();
+    ws.write(r + 2, 0, "注：本表由各区县于每月5日前报送。")
+        .unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn finds_the_table_under_a_title_with_a_two_row_header() {
+    let book = read_book(&messy_workbook()).unwrap();
+    let (tables, errors) = find_tables(&book, FIELDS);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(tables.len(), 1, "the notes sheet is not a table");
+    let t = &tables[0];
+    assert_eq!(t.sheet, "重点项目");
+    assert_eq!(t.header_rows, vec![2, 3]);
+    assert_eq!(t.headers[3], "总投资 金额（亿元）");
+    assert_eq!(t.mapping["investment_wan"], 3);
+    assert_eq!(t.mapping["district_code"], 6);
+    assert_eq!(t.mapping["name"], 1);
+    // Three data rows: subtotal, blank, total and the note are left out.
+    assert_eq!(t.rows, vec![4, 5, 8]);
+}
+
+#[test]
+fn reads_messy_rows_into_drafts() {
+    let book = read_book(&messy_workbook()).unwrap();
+    let result = read_projects(&book, &vocab(), today());
+    assert!(result.errors.is_empty(), "{:#?}", result.errors);
+    let rows = &result.rows;
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].row, 5);
+    assert_eq!(rows[0].value.name, "新能源汽车电机项目");
+    // 1.2 in a column headed 亿元 is 12000 万元; "8000万元" in the cell wins over the header.
+    assert_eq!(rows[0].value.investment_cny, Yuan::from_wan(12_000));
+    assert_eq!(rows[1].value.investment_cny, Yuan::from_wan(8_000));
+    assert_eq!(rows[2].value.investment_cny, Yuan::from_wan(5_000));
+    assert_eq!(
+        rows[2].value.name, "ＡＢＣ　精密部件",
+        "names are kept as typed"
+    );
+    assert_eq!(rows[0].value.district_code, "330502");
+    assert_eq!(rows[1].value.district_code, "330503");
+    assert_eq!(rows[2].value.origin, Origin::Shanghai);
+    assert_eq!(rows[1].value.origin, Origin::Jiangsu);
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    assert_eq!(rows[0].value.signed_on, d("2024-03-05"));
+    assert_eq!(
+        rows[1].value.signed_on,
+        d("2024-03-15"),
+        "Excel serial 45366"
+    );
+    assert_eq!(rows[2].value.signed_on, d("2024-03-05"));
+    assert_eq!(rows[1].value.stage, hezuo_domain::Stage::Started);
+}
+
+#[test]
+fn every_problem_is_reported_with_sheet_row_column_and_value() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("项目").unwrap();
+    for (c, h) in [
+        "项目名称",
+        "总投资（万元）",
+        "来源地",
+        "区县",
+        "签约日期",
+        "阶段",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ["好项目", "100", "上海", "吴兴", "2024-03-05", "签约"],
+        ["", "100", "上海", "吴兴", "2024-03-05", "签约"],
+        ["坏日期", "一百", "火星", "西湖区", "2024.13.5", "已完工"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    let book = read_book(&wb.save_to_buffer().unwrap()).unwrap();
+    let result = read_projects(&book, &vocab(), today());
+    assert_eq!(result.rows.len(), 1);
+    let at = |row: usize, col: &str| {
+        result
+            .errors
+            .iter()
+            .find(|e| e.row == row && e.column.starts_with(col))
+            .unwrap_or_else(|| panic!("no error at {row}{col}: {:#?}", result.errors))
+    };
+    assert_eq!(at(3, "A").message, "请填写项目名称");
+    let e = at(4, "E");
+    assert_eq!((e.sheet.as_str(), e.value.as_str()), ("项目", "2024.13.5"));
+    assert!(e.message.contains("不是有效的日期"), "{}", e.message);
+    assert_eq!(at(4, "E").column, "E（签约日期）");
+    assert!(at(4, "B").message.contains("一百") || !at(4, "B").message.is_empty());
+    assert!(at(4, "C").message.contains("来源地"));
+    assert!(at(4, "D").message.contains("区县"));
+    assert!(at(4, "F").message.contains("阶段"));
+}
+
+#[test]
+fn csv_in_gb18030_with_a_bom_less_header() {
+    let text = "项目名称,协议投资(亿元),来源地,所属区县\n甲项目,1.5,上海,德清\n合计,1.5,,\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    let book = read_book(&bytes).unwrap();
+    let result = read_projects(&book, &vocab(), today());
+    assert!(result.errors.is_empty(), "{:#?}", result.errors);
+    assert_eq!(result.rows.len(), 1);
+    assert_eq!(result.rows[0].value.investment_cny, Yuan::from_wan(15_000));
+    assert_eq!(result.rows[0].value.district_code, "330521");
+}
+
+#[test]
+fn a_workbook_without_a_project_table_says_so() {
+    let mut wb = Workbook::new();
+    wb.add_worksheet().write(0, 0, "只是一张说明").unwrap();
+    let book = read_book(&wb.save_to_buffer().unwrap()).unwrap();
+    let result = read_projects(&book, &vocab(), today());
+    assert!(result.rows.is_empty());
+    assert_eq!(result.errors.len(), 1);
+    assert!(
+        result.errors[0].message.contains("表头"),
+        "{:?}",
+        result.errors
+    );
+}
+
+#[test]
+fn hostile_files_are_refused_with_a_reason() {
+    use crate::book::BookError;
+    // Not a workbook, whatever the name says.
+    let e = read_book(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0").unwrap_err();
+    assert!(matches!(e, BookError::NotSpreadsheet(_)), "{e:?}");
+    // A zip that is not a workbook.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("a.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"hello").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    assert!(matches!(
+        read_book(&bytes).unwrap_err(),
+        BookError::NotSpreadsheet(_)
+    ));
+    // Too large.
+    let big = vec![b'a'; crate::book::MAX_FILE_BYTES + 1];
+    assert!(matches!(
+        read_book(&big).unwrap_err(),
+        BookError::TooLarge(51)
+    ));
+}
+
+#[test]
+fn column_letters() {
+    assert_eq!(column_letter(0), "A");
+    assert_eq!(column_letter(25), "Z");
+    assert_eq!(column_letter(26), "AA");
+    assert_eq!(column_letter(701), "ZZ");
+    assert_eq!(column_letter(702), "AAA");
+}
+
+#[test]
+fn headers_are_compared_without_units_and_spaces() {
+    assert_eq!(normalize("总 投 资\n（亿元）"), "总投资");
+    assert_eq!(normalize("*项目名称:"), "项目名称");
+}
