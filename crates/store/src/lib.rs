@@ -9,6 +9,7 @@ pub mod auth;
 mod db;
 pub mod demo;
 pub mod dict;
+pub mod import;
 pub mod progress;
 pub mod project;
 pub mod stats;

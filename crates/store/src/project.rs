@@ -324,6 +324,33 @@ impl Store {
         })
     }
 
+    /// Every project in scope matching the filter (all pages, in the list's order), handed to
+    /// `each` one at a time as the database yields them, so an export of 100k rows holds one
+    /// row at a time. `each` returns false to stop early. Returns the rows handed over.
+    pub async fn each_project(
+        &self,
+        viewer: &Viewer,
+        f: &ProjectFilter,
+        mut each: impl FnMut(ProjectRow) -> bool,
+    ) -> Result<usize, StoreError> {
+        use futures_util::TryStreamExt;
+        let mut sql = Sql::new(SELECT_PROJECT);
+        sql.push(" WHERE 1 = 1");
+        push_scope(&mut sql, viewer);
+        push_filters(&mut sql, f);
+        sql.push(&order_by(f));
+        let query = sql.query_as::<ProjectRow>();
+        let mut rows = query.fetch(&self.pool);
+        let mut n = 0;
+        while let Some(row) = rows.try_next().await? {
+            n += 1;
+            if !each(row) {
+                break;
+            }
+        }
+        Ok(n)
+    }
+
     pub async fn get_project(&self, viewer: &Viewer, id: i64) -> Result<ProjectRow, StoreError> {
         let mut sql = Sql::new(SELECT_PROJECT);
         sql.push(" WHERE p.id = ").bind_int(id);
@@ -436,38 +463,9 @@ impl Store {
             },
         )
         .await?;
-        let now = now_text();
-        let mut sql = Sql::new(
-            "INSERT INTO projects (name, kind, stage, maturity, stage_date, signed_on, investor, summary, currency, \
-             investment_orig, usd_rate, rate_date, investment_cny, arrived, origin, origin_detail, industry_id, \
-             chain_id, flags, district_code, platform_id, land_mu_x100, leader_id, unit_id, promoter, commissioner, \
-             signing_event_id, project_code, version, created_at, updated_at) VALUES (",
-        );
-        bind_draft(&mut sql, draft, true);
-        sql.push(", 1, ")
-            .bind_text(now.clone())
-            .push(", ")
-            .bind_text(now.clone())
-            .push(") RETURNING id");
         let mut tx = self.begin_write().await?;
-        let id: i64 = sql
-            .query()
-            .fetch_one(&mut *tx)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
+        let id = insert_in_tx(&mut tx, actor, draft, &now_text()).await?;
         write_lists(&mut tx, id, &draft.lists).await?;
-        sqlx::query(
-            "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) \
-             VALUES ($1, NULL, $2, $3, NULL, $4, $5)",
-        )
-        .bind(id)
-        .bind(draft.stage.code())
-        .bind(draft.stage_date.to_string())
-        .bind(actor.user_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
         let after = fetch_in_tx(&mut tx, id).await?;
         audit::write(
             &mut tx,
@@ -502,21 +500,9 @@ impl Store {
             },
         )
         .await?;
-        let mut sql = Sql::new("UPDATE projects SET ");
-        bind_update(&mut sql, draft);
-        sql.push(", version = version + 1, updated_at = ")
-            .bind_text(now_text());
-        sql.push(" WHERE id = ")
-            .bind_int(id)
-            .push(" AND version = ")
-            .bind_int(version);
         let mut tx = self.begin_write().await?;
-        let done = sql
-            .query()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
-        if done.rows_affected() == 0 {
+        let done = update_in_tx(&mut tx, id, Some(version), draft, None).await?;
+        if done == 0 {
             return Err(StoreError::Conflict(
                 "该项目已被他人修改，您的修改未保存。请刷新查看最新内容后再改。".into(),
             ));
@@ -568,39 +554,12 @@ impl Store {
         let last = hezuo_domain::project::parse_date(&before.stage_date);
         let t = Transition::new(from, to, date, last, today, reason)
             .map_err(|e| StoreError::invalid("to", e.to_string()))?;
-        let now = now_text();
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE projects SET stage = $1, stage_date = $2, \
-             maturity = CASE WHEN $1 = 'negotiating' THEN maturity ELSE NULL END, \
-             signed_on = CASE WHEN $1 = 'signed' THEN $2 ELSE signed_on END, \
-             version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
-        )
-        .bind(t.to.code())
-        .bind(t.date.to_string())
-        .bind(now.clone())
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
+        if transition_in_tx(&mut tx, actor, id, Some(version), &t).await? == 0 {
             return Err(StoreError::Conflict(
                 "该项目已被他人修改，阶段未变更。请刷新后重试。".into(),
             ));
         }
-        sqlx::query(
-            "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(t.from.code())
-        .bind(t.to.code())
-        .bind(t.date.to_string())
-        .bind(t.reason.clone())
-        .bind(actor.user_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
         let after = fetch_in_tx(&mut tx, id).await?;
         audit::write(
             &mut tx,
@@ -697,6 +656,123 @@ fn draft_params(d: &ProjectDraft, with_stage: bool) -> Vec<(&'static str, crate:
     v
 }
 
+/// Moves a project to the transition's stage and records the change; with `version`, only if
+/// the project is still that version. Returns the rows changed (0: stale or missing).
+pub(crate) async fn transition_in_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+    t: &Transition,
+) -> Result<u64, StoreError> {
+    let now = now_text();
+    let mut sql = Sql::new("UPDATE projects SET stage = ");
+    sql.bind_text(t.to.code().to_string())
+        .push(", stage_date = ")
+        .bind_text(t.date.to_string())
+        // 洽谈成熟度 only means something while 在谈.
+        .push(if t.to == Stage::Negotiating {
+            ", signed_on = "
+        } else {
+            ", maturity = NULL, signed_on = "
+        });
+    if t.to == Stage::Signed {
+        sql.bind_text(t.date.to_string());
+    } else {
+        sql.push("signed_on");
+    }
+    sql.push(", version = version + 1, updated_at = ")
+        .bind_text(now.clone())
+        .push(" WHERE id = ")
+        .bind_int(id);
+    if let Some(v) = version {
+        sql.push(" AND version = ").bind_int(v);
+    }
+    let done = sql.query().execute(&mut **tx).await?.rows_affected();
+    if done == 0 {
+        return Ok(0);
+    }
+    sqlx::query(
+        "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(t.from.code())
+    .bind(t.to.code())
+    .bind(t.date.to_string())
+    .bind(t.reason.clone())
+    .bind(actor.user_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done)
+}
+
+/// Inserts a project and its first stage change; returns its id.
+pub(crate) async fn insert_in_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    draft: &ProjectDraft,
+    now: &str,
+) -> Result<i64, StoreError> {
+    let mut sql = Sql::new(
+        "INSERT INTO projects (name, kind, stage, maturity, stage_date, signed_on, investor, summary, currency, \
+         investment_orig, usd_rate, rate_date, investment_cny, arrived, origin, origin_detail, industry_id, \
+         chain_id, flags, district_code, platform_id, land_mu_x100, leader_id, unit_id, promoter, commissioner, \
+         signing_event_id, project_code, version, created_at, updated_at) VALUES (",
+    );
+    bind_draft(&mut sql, draft, true);
+    sql.push(", 1, ")
+        .bind_text(now.to_string())
+        .push(", ")
+        .bind_text(now.to_string())
+        .push(") RETURNING id");
+    let id: i64 = sql
+        .query()
+        .fetch_one(&mut **tx)
+        .await
+        .and_then(|r| r.try_get(0))
+        .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
+    sqlx::query(
+        "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) \
+         VALUES ($1, NULL, $2, $3, NULL, $4, $5)",
+    )
+    .bind(id)
+    .bind(draft.stage.code())
+    .bind(draft.stage_date.to_string())
+    .bind(actor.user_id)
+    .bind(now.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Saves a project's fields (not its stage) — all of them, or with `only` just those columns;
+/// with `version`, only if it is still that version. Returns the rows changed (0: stale
+/// version or no such project).
+pub(crate) async fn update_in_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    version: Option<i64>,
+    draft: &ProjectDraft,
+    only: Option<&[&str]>,
+) -> Result<u64, StoreError> {
+    let mut sql = Sql::new("UPDATE projects SET ");
+    bind_update(&mut sql, draft, only);
+    sql.push(", version = version + 1, updated_at = ")
+        .bind_text(now_text());
+    sql.push(" WHERE id = ").bind_int(id);
+    if let Some(v) = version {
+        sql.push(" AND version = ").bind_int(v);
+    }
+    Ok(sql
+        .query()
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?
+        .rows_affected())
+}
+
 fn bind_draft(sql: &mut Sql, d: &ProjectDraft, with_stage: bool) {
     for (i, (_, p)) in draft_params(d, with_stage).into_iter().enumerate() {
         if i > 0 {
@@ -706,8 +782,11 @@ fn bind_draft(sql: &mut Sql, d: &ProjectDraft, with_stage: bool) {
     }
 }
 
-fn bind_update(sql: &mut Sql, d: &ProjectDraft) {
-    for (i, (col, p)) in draft_params(d, false).into_iter().enumerate() {
+fn bind_update(sql: &mut Sql, d: &ProjectDraft, only: Option<&[&str]>) {
+    let params = draft_params(d, false)
+        .into_iter()
+        .filter(|(col, _)| only.is_none_or(|o| o.contains(col)));
+    for (i, (col, p)) in params.enumerate() {
         if i > 0 {
             sql.push(", ");
         }

@@ -35,6 +35,8 @@ mod audit;
 mod concurrency;
 #[path = "contract/dictionaries.rs"]
 mod dictionaries;
+#[path = "contract/imports.rs"]
+mod imports;
 #[path = "contract/listing.rs"]
 mod listing;
 #[path = "contract/migrations.rs"]

@@ -1,0 +1,303 @@
+//! Storing what a workbook holds, all or nothing. Rows arrive validated by the form's rules
+//! (see `hezuo_office::import`); here they are matched to the projects already stored (by
+//! project code, else by name within the district), checked against the importer's scope and
+//! against each other, and written in one transaction with one audit row naming the file, its
+//! SHA-256 and the counts. One problem anywhere and nothing is stored; a dry run does all of
+//! it and rolls back.
+
+use crate::audit::{self, Actor};
+use crate::db::{Store, StoreError, now_text};
+use crate::project::{insert_in_tx, transition_in_tx, update_in_tx};
+use hezuo_domain::cells::{Sourced, half_width};
+use hezuo_domain::project::ProjectDraft;
+use hezuo_domain::{Stage, Viewer};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The file an import came from, as recorded in the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportFile {
+    pub name: String,
+    pub sha256: String,
+}
+
+/// A problem the store found with a row (a duplicate, a project outside the importer's scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    pub sheet: String,
+    pub row: usize,
+    /// The field concerned ("project_code", "name", "district_code", "stage").
+    pub field: String,
+    pub value: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    pub inserted: usize,
+    pub updated: usize,
+    /// Empty when the rows were stored (or, in a dry run, would be).
+    pub problems: Vec<RowProblem>,
+    pub dry_run: bool,
+}
+
+/// (id, name, district, platform, project code, stage) of a stored project.
+type KnownProject = (i64, String, String, Option<i64>, Option<String>, String);
+
+struct Existing {
+    id: i64,
+    district: String,
+    platform: Option<i64>,
+    stage: String,
+}
+
+/// A name as compared for matching: full-width forms and spaces do not make another project
+/// ("ＡＢＣ　精密部件" is "ABC精密部件").
+fn name_key(name: &str, district: &str) -> (String, String) {
+    let mut n = half_width(name);
+    n.retain(|c| !c.is_whitespace());
+    (n, district.to_string())
+}
+
+fn stage_rank(s: Stage) -> usize {
+    Stage::ALL.iter().position(|x| *x == s).unwrap_or(0)
+}
+
+/// The stored columns an import's fields write (the stage is moved by a transition instead).
+fn stored_columns(fields: &[&str]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for f in fields {
+        out.extend_from_slice(match *f {
+            "investment_wan" => &[
+                "currency",
+                "investment_orig",
+                "usd_rate",
+                "rate_date",
+                "investment_cny",
+            ],
+            "arrived_wan" => &["arrived"],
+            "land_mu" => &["land_mu_x100"],
+            // A platform lies in a district, which the row then also states.
+            "platform_id" => &["platform_id", "district_code"],
+            "name" => &["name"],
+            "project_code" => &["project_code"],
+            "kind" => &["kind"],
+            "signed_on" => &["signed_on"],
+            "investor" => &["investor"],
+            "usd_rate" => &["usd_rate"],
+            "rate_date" => &["rate_date"],
+            "origin" => &["origin"],
+            "origin_detail" => &["origin_detail"],
+            "industry_id" => &["industry_id"],
+            "chain_id" => &["chain_id"],
+            "flags" => &["flags"],
+            "district_code" => &["district_code"],
+            "leader_id" => &["leader_id"],
+            "unit_id" => &["unit_id"],
+            "promoter" => &["promoter"],
+            "commissioner" => &["commissioner"],
+            "summary" => &["summary"],
+            _ => &[],
+        });
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl Store {
+    /// Imports projects: inserts the new, updates the known (matched by project code, else by
+    /// name and district), never duplicates. A later stage in the sheet moves the project on
+    /// (dated by the sheet's stage date); an earlier one is a problem, as is a row matching a
+    /// project outside the importer's scope or repeating another row of the file.
+    pub async fn import_projects(
+        &self,
+        viewer: &Viewer,
+        actor: &Actor,
+        rows: &[Sourced<ProjectDraft>],
+        file: &ImportFile,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, StoreError> {
+        let mut out = ImportOutcome {
+            dry_run,
+            ..ImportOutcome::default()
+        };
+        let mut problems: Vec<RowProblem> = Vec::new();
+        let mut problem = |r: &Sourced<ProjectDraft>, field: &str, value: &str, message: String| {
+            problems.push(RowProblem {
+                sheet: r.sheet.clone(),
+                row: r.row,
+                field: field.into(),
+                value: value.into(),
+                message,
+            });
+        };
+        let mut tx = self.begin_write().await?;
+        // Every project of the city is a match candidate: a code already used elsewhere must
+        // be reported, not silently duplicated.
+        let known: Vec<KnownProject> = sqlx::query_as(
+            "SELECT id, name, district_code, platform_id, project_code, stage FROM projects",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut by_code: HashMap<String, usize> = HashMap::new();
+        let mut by_name: HashMap<(String, String), usize> = HashMap::new();
+        let existing: Vec<Existing> = known
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, name, district, platform, code, stage))| {
+                if let Some(c) = code {
+                    by_code.insert(c, i);
+                }
+                by_name.insert(name_key(&name, &district), i);
+                Existing {
+                    id,
+                    district,
+                    platform,
+                    stage,
+                }
+            })
+            .collect();
+        let platforms: HashMap<i64, String> =
+            sqlx::query_as::<_, (i64, String)>("SELECT id, district_code FROM platforms")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+
+        // Rows seen so far in this file, by code and by (name, district).
+        let mut seen_code: HashMap<String, usize> = HashMap::new();
+        let mut seen_name: HashMap<(String, String), usize> = HashMap::new();
+        let now = now_text();
+        for r in rows {
+            let d = &r.value;
+            let code = d.project_code.as_ref().map(|c| c.to_string());
+            let key = name_key(&d.name, &d.district_code);
+            if let Some(c) = &code
+                && let Some(first) = seen_code.insert(c.clone(), r.row)
+            {
+                problem(r, "project_code", c, format!("项目代码与第 {first} 行重复"));
+                continue;
+            }
+            if let Some(first) = seen_name.insert(key.clone(), r.row) {
+                problem(
+                    r,
+                    "name",
+                    &d.name,
+                    format!("同一区县的同名项目与第 {first} 行重复"),
+                );
+                continue;
+            }
+            if let Some(pid) = d.platform_id
+                && platforms.get(&pid) != Some(&d.district_code)
+            {
+                problem(
+                    r,
+                    "platform_id",
+                    &pid.to_string(),
+                    "所在平台不在所属区县内".into(),
+                );
+                continue;
+            }
+            if !viewer.may_place_in(&d.district_code, d.platform_id) {
+                problem(
+                    r,
+                    "district_code",
+                    &d.district_code,
+                    "只能导入本区县/平台范围内的项目".into(),
+                );
+                continue;
+            }
+            let matched = code
+                .as_ref()
+                .and_then(|c| by_code.get(c))
+                .or_else(|| by_name.get(&key))
+                .map(|i| &existing[*i]);
+            match matched {
+                None => {
+                    insert_in_tx(&mut tx, actor, d, &now).await?;
+                    out.inserted += 1;
+                }
+                Some(e) => {
+                    if !viewer.may_place_in(&e.district, e.platform) {
+                        problem(
+                            r,
+                            "project_code",
+                            code.as_deref().unwrap_or(&d.name),
+                            "系统中已有该项目，但不在您的管理范围内".into(),
+                        );
+                        continue;
+                    }
+                    let current = Stage::parse(&e.stage).unwrap_or(Stage::Lead);
+                    if current != Stage::Terminated && stage_rank(d.stage) < stage_rank(current) {
+                        problem(
+                            r,
+                            "stage",
+                            d.stage.label(),
+                            format!(
+                                "表中阶段“{}”早于系统中的“{}”，阶段不能倒退",
+                                d.stage.label(),
+                                current.label()
+                            ),
+                        );
+                        continue;
+                    }
+                    if d.stage != current && current == Stage::Terminated {
+                        problem(
+                            r,
+                            "stage",
+                            d.stage.label(),
+                            "该项目已终止，不能再变更阶段".into(),
+                        );
+                        continue;
+                    }
+                    let only = stored_columns(&r.columns);
+                    update_in_tx(&mut tx, e.id, None, d, Some(&only)).await?;
+                    if d.stage != current {
+                        let t = hezuo_domain::stage::Transition {
+                            from: current,
+                            to: d.stage,
+                            date: d.stage_date,
+                            reason: Some(format!("导入 {}", file.name)),
+                        };
+                        transition_in_tx(&mut tx, actor, e.id, None, &t).await?;
+                    }
+                    out.updated += 1;
+                }
+            }
+        }
+        out.problems = problems;
+        if !out.problems.is_empty() || dry_run {
+            tx.rollback().await?;
+            if !out.problems.is_empty() {
+                out.inserted = 0;
+                out.updated = 0;
+            }
+            return Ok(out);
+        }
+        #[derive(Serialize)]
+        struct Record<'a> {
+            file: &'a ImportFile,
+            rows: usize,
+            inserted: usize,
+            updated: usize,
+        }
+        audit::write(
+            &mut tx,
+            actor,
+            "import",
+            "project",
+            None,
+            None::<&()>,
+            Some(&Record {
+                file,
+                rows: rows.len(),
+                inserted: out.inserted,
+                updated: out.updated,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}

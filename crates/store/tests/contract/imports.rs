@@ -1,0 +1,179 @@
+//! Imports: all or nothing, a dry run stores nothing, re-importing updates and never
+//! duplicates, only the sheet's columns are changed, scope is enforced, one audit row per import.
+
+use crate::support::*;
+use hezuo_domain::cells::Sourced;
+use hezuo_domain::{ProjectDraft, Stage};
+use hezuo_store::Store;
+use hezuo_store::import::{ImportFile, ImportOutcome};
+
+contract!(
+    an_import_inserts_then_updates_and_never_duplicates,
+    one_bad_row_stores_nothing_and_a_dry_run_stores_nothing,
+    an_update_changes_only_the_columns_the_sheet_has,
+    a_later_stage_moves_the_project_on_an_earlier_one_is_refused,
+    an_area_imports_only_into_its_own_scope,
+);
+
+const ALL: &[&str] = &[
+    "name",
+    "investment_wan",
+    "origin",
+    "district_code",
+    "stage",
+    "investor",
+];
+
+fn row(n: usize, d: ProjectDraft, columns: &[&'static str]) -> Sourced<ProjectDraft> {
+    Sourced {
+        sheet: "项目".into(),
+        row: n,
+        value: d,
+        columns: columns.to_vec(),
+    }
+}
+
+fn file() -> ImportFile {
+    ImportFile {
+        name: "2024年项目.xlsx".into(),
+        sha256: "ab".repeat(32),
+    }
+}
+
+async fn import(store: &Store, rows: &[Sourced<ProjectDraft>], dry: bool) -> ImportOutcome {
+    store
+        .import_projects(&admin(), &actor(), rows, &file(), dry)
+        .await
+        .expect("import runs")
+}
+
+async fn import_audits(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'import'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn an_import_inserts_then_updates_and_never_duplicates(store: Store) {
+    World::build(&store).await;
+    let rows = vec![
+        row(2, draft(input("甲项目")), ALL),
+        row(3, draft(input("乙项目")), ALL),
+    ];
+    let first = import(&store, &rows, false).await;
+    assert_eq!((first.inserted, first.updated), (2, 0), "{first:?}");
+    let again = import(&store, &rows, false).await;
+    assert_eq!((again.inserted, again.updated), (0, 2));
+    // Full-width forms and spaces in a name do not make another project.
+    let mut wide = input("甲项目");
+    wide.name = "甲 项目".into();
+    let third = import(&store, &[row(2, draft(wide), ALL)], false).await;
+    assert_eq!((third.inserted, third.updated), (0, 1));
+    assert_eq!(list(&store, &admin(), &every()).await.total, 2);
+    assert_eq!(import_audits(&store).await, 3);
+    let after: String = sqlx::query_scalar(
+        "SELECT after_json FROM audit_log WHERE action = 'import' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(
+        after.contains(&"ab".repeat(32)) && after.contains("\"inserted\":2"),
+        "{after}"
+    );
+}
+
+async fn one_bad_row_stores_nothing_and_a_dry_run_stores_nothing(store: Store) {
+    World::build(&store).await;
+    // The same name twice in a district: the second row is a problem, so nothing is stored.
+    let rows = vec![
+        row(2, draft(input("甲项目")), ALL),
+        row(3, draft(input("乙项目")), ALL),
+        row(4, draft(input("甲项目")), ALL),
+    ];
+    let out = import(&store, &rows, false).await;
+    assert_eq!((out.inserted, out.updated), (0, 0));
+    assert_eq!(out.problems.len(), 1);
+    assert_eq!(out.problems[0].row, 4);
+    assert!(
+        out.problems[0].message.contains("第 2 行"),
+        "{:?}",
+        out.problems
+    );
+    assert_eq!(list(&store, &admin(), &every()).await.total, 0);
+    let dry = import(&store, &rows[..2], true).await;
+    assert_eq!((dry.inserted, dry.updated, dry.dry_run), (2, 0, true));
+    assert!(dry.problems.is_empty());
+    assert_eq!(list(&store, &admin(), &every()).await.total, 0);
+    assert_eq!(import_audits(&store).await, 0);
+}
+
+async fn an_update_changes_only_the_columns_the_sheet_has(store: Store) {
+    World::build(&store).await;
+    let mut full = input("甲项目");
+    full.investor = "上海某公司".into();
+    full.summary = "新建厂房".into();
+    let made = create(&store, full).await;
+    // A sheet with only name, district and investment: investor and summary stay.
+    let mut sheet = input("甲项目");
+    sheet.investment_wan = "25000".into();
+    let out = import(
+        &store,
+        &[row(
+            2,
+            draft(sheet),
+            &["name", "district_code", "investment_wan"],
+        )],
+        false,
+    )
+    .await;
+    assert_eq!(out.updated, 1, "{out:?}");
+    let got = store.get_project(&admin(), made.id).await.unwrap();
+    assert_eq!(got.investment_cny, wan(25_000));
+    assert_eq!(got.investor, "上海某公司");
+    assert_eq!(got.summary, "新建厂房");
+    assert_eq!(got.version, made.version + 1);
+}
+
+async fn a_later_stage_moves_the_project_on_an_earlier_one_is_refused(store: Store) {
+    World::build(&store).await;
+    let made = create(&store, input("甲项目")).await;
+    let mut signed = input("甲项目");
+    signed.stage = "signed".into();
+    signed.stage_date = "2024-03-05".into();
+    let out = import(&store, &[row(2, draft(signed), ALL)], false).await;
+    assert!(out.problems.is_empty(), "{out:?}");
+    let got = store.get_project(&admin(), made.id).await.unwrap();
+    assert_eq!(got.stage, Stage::Signed.code());
+    assert_eq!(got.signed_on.as_deref(), Some("2024-03-05"));
+    let history = store.stage_history(&admin(), made.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    // Back to 线索: refused, nothing changes.
+    let back = import(&store, &[row(2, draft(input("甲项目")), ALL)], false).await;
+    assert_eq!(back.problems.len(), 1);
+    assert!(back.problems[0].message.contains("不能倒退"));
+    let still = store.get_project(&admin(), made.id).await.unwrap();
+    assert_eq!(still.stage, Stage::Signed.code());
+}
+
+async fn an_area_imports_only_into_its_own_scope(store: Store) {
+    World::build(&store).await;
+    let mut in_b = input("乙区项目");
+    in_b.district_code = B.into();
+    let out = store
+        .import_projects(
+            &district_viewer(A),
+            &actor(),
+            &[
+                row(2, draft(input("甲区项目")), ALL),
+                row(3, draft(in_b), ALL),
+            ],
+            &file(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.problems.len(), 1, "{out:?}");
+    assert_eq!(out.problems[0].row, 3);
+    assert_eq!(list(&store, &admin(), &every()).await.total, 0);
+}
