@@ -3,6 +3,7 @@
 
 mod bench_data;
 mod config;
+mod files;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -56,6 +57,16 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Import a workbook (.xlsx, .xls or .csv): checked first, stored all or nothing.
+    Import {
+        #[command(subcommand)]
+        what: files::ImportCommand,
+    },
+    /// Export a list as .xlsx.
+    Export {
+        #[command(subcommand)]
+        what: files::ExportCommand,
     },
     /// Print the API's OpenAPI document (JSON).
     Openapi,
@@ -243,6 +254,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             bench_data::run(&open(&db).await?, options).await
         }
+        Command::Import { what } => {
+            if files::import(&open(&db).await?, what).await? {
+                Ok(())
+            } else {
+                // The problems are printed; exit 1 without a further message.
+                std::process::exit(1)
+            }
+        }
+        Command::Export { what } => files::export(&open(&db).await?, what).await,
         Command::Openapi => {
             use hezuo_web::utoipa::OpenApi;
             println!("{}", hezuo_web::ApiDoc::openapi().to_pretty_json()?);

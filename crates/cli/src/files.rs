@@ -1,0 +1,232 @@
+//! `hezuo import` and `hezuo export`: workbooks in and out from the command line, through the
+//! same code as the web pages. The CLI acts as the system account (the whole city).
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use hezuo_domain::{Role, Viewer};
+use hezuo_store::project::ProjectFilter;
+use hezuo_store::{Actor, Store};
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Projects (项目库) from .xlsx, .xls or .csv. All or nothing: one bad row stores nothing.
+    /// Exit 0 when stored (or a dry run found no problem), 1 when any problem was found.
+    Projects {
+        file: PathBuf,
+        /// Check everything, store nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print {"inserted":N,"updated":N,"errors":[{"sheet","row","column","value","message"}]}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// The project list (all pages) as .xlsx, with the list page's filters.
+    Projects {
+        file: PathBuf,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+}
+
+/// The list page's filters.
+#[derive(Args, Default)]
+pub struct FilterArgs {
+    /// Stage code (signed, started …)
+    #[arg(long)]
+    stage: Option<String>,
+    /// District code (330502 …)
+    #[arg(long)]
+    district: Option<String>,
+    /// Platform id
+    #[arg(long)]
+    platform: Option<i64>,
+    /// Minimum tier in 亿元 (≥)
+    #[arg(long)]
+    tier: Option<i64>,
+    #[arg(long)]
+    industry: Option<i64>,
+    #[arg(long)]
+    chain: Option<i64>,
+    /// List id (with --year, that year's list)
+    #[arg(long)]
+    list: Option<i64>,
+    #[arg(long)]
+    year: Option<i64>,
+    #[arg(long)]
+    leader: Option<i64>,
+    /// Origin code (shanghai, jiangsu …)
+    #[arg(long)]
+    origin: Option<String>,
+    #[arg(long)]
+    flag: Option<String>,
+    #[arg(long)]
+    kind: Option<String>,
+    /// Keyword in the name, investor or project code
+    #[arg(long)]
+    q: Option<String>,
+    /// name, investment, stage, stage_date, signed_on, district, updated
+    #[arg(long)]
+    sort: Option<String>,
+    /// asc or desc
+    #[arg(long)]
+    dir: Option<String>,
+}
+
+impl FilterArgs {
+    fn filter(self) -> ProjectFilter {
+        ProjectFilter {
+            stage: self.stage,
+            district: self.district,
+            platform: self.platform,
+            tier: self.tier,
+            industry: self.industry,
+            chain: self.chain,
+            list: self.list,
+            year: self.year,
+            leader: self.leader,
+            origin: self.origin,
+            flag: self.flag,
+            kind: self.kind,
+            q: self.q,
+            sort: self.sort,
+            dir: self.dir,
+            ..ProjectFilter::default()
+        }
+    }
+}
+
+/// The command line acts for the whole city.
+fn system_viewer() -> Viewer {
+    Viewer {
+        user_id: 0,
+        role: Role::Admin,
+        area: None,
+        unit_id: None,
+        leader_id: None,
+    }
+}
+
+/// Runs an import; returns whether it succeeded (false: problems found, nothing stored).
+pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<bool> {
+    let ImportCommand::Projects {
+        file,
+        dry_run,
+        json,
+    } = command;
+    let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let today = chrono::Local::now().date_naive();
+    let report = hezuo_web::import::import_projects(
+        store,
+        &system_viewer(),
+        &Actor::system("cli import"),
+        &name,
+        &bytes,
+        dry_run,
+        today,
+    )
+    .await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "inserted": report.inserted,
+                "updated": report.updated,
+                "errors": report.errors,
+                "rows": report.rows,
+                "dry_run": report.dry_run,
+                "sha256": report.sha256,
+            })
+        );
+    } else if report.errors.is_empty() {
+        let verb = if dry_run {
+            "试导入通过（未保存）"
+        } else {
+            "已导入"
+        };
+        println!(
+            "{verb}：{name} 共 {} 行，新增 {} 个项目，更新 {} 个项目。",
+            report.rows, report.inserted, report.updated
+        );
+    } else {
+        eprintln!(
+            "发现 {} 个问题，未导入任何数据（{name}）：",
+            report.errors.len()
+        );
+        for e in &report.errors {
+            let at = match (e.sheet.is_empty(), e.row) {
+                (true, _) => String::new(),
+                (false, 0) => format!("工作表“{}”", e.sheet),
+                (false, r) => format!("工作表“{}”第 {r} 行", e.sheet),
+            };
+            let column = match e.column.as_str() {
+                "" => String::new(),
+                c if c.starts_with('（') => format!(" {c}"),
+                c => format!(" {c} 列"),
+            };
+            let value = if e.value.is_empty() {
+                String::new()
+            } else {
+                format!("“{}”", e.value)
+            };
+            eprintln!("  {at}{column} {value}：{}", e.message);
+        }
+    }
+    Ok(report.errors.is_empty())
+}
+
+pub async fn export(store: &Store, command: ExportCommand) -> anyhow::Result<()> {
+    let ExportCommand::Projects { file, filter } = command;
+    if file.extension().and_then(|e| e.to_str()) != Some("xlsx") {
+        bail!("导出文件名应以 .xlsx 结尾：{}", file.display());
+    }
+    let filter = filter.filter();
+    let now = chrono::Local::now().format("%Y-%m-%d %H:%M");
+    let scope = format!("范围：全市{}；导出时间：{now}", describe(&filter));
+    let n = hezuo_web::export::export_projects(
+        store,
+        &system_viewer(),
+        &filter,
+        "招商引资项目清单",
+        &scope,
+        Path::new(&file),
+    )
+    .await?;
+    println!("已导出 {n} 个项目：{}", file.display());
+    Ok(())
+}
+
+/// The filters in words, for the title block.
+fn describe(f: &ProjectFilter) -> String {
+    let mut parts = Vec::new();
+    let mut add = |label: &str, v: Option<String>| {
+        if let Some(v) = v {
+            parts.push(format!("{label}={v}"));
+        }
+    };
+    add("阶段", f.stage.clone());
+    add("区县", f.district.clone());
+    add("平台", f.platform.map(|v| v.to_string()));
+    add("亿元以上", f.tier.map(|v| v.to_string()));
+    add("产业", f.industry.map(|v| v.to_string()));
+    add("产业链", f.chain.map(|v| v.to_string()));
+    add("清单", f.list.map(|v| v.to_string()));
+    add("年度", f.year.map(|v| v.to_string()));
+    add("联系领导", f.leader.map(|v| v.to_string()));
+    add("来源地", f.origin.clone());
+    add("标签", f.flag.clone());
+    add("类型", f.kind.clone());
+    add("关键词", f.q.clone());
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("；筛选：{}", parts.join("，"))
+    }
+}

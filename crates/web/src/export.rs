@@ -1,0 +1,117 @@
+//! Lists out as workbooks. The rows come from the same store query as the list page (scope
+//! and filters included) and are streamed to the file: the database yields a row, a writer
+//! thread writes it, and at most [`IN_FLIGHT`] rows wait between them.
+
+use hezuo_domain::project::{Kind, Origin, land_text};
+use hezuo_domain::{Stage, Viewer};
+use hezuo_office::export::{Cell, Column, ColumnKind, ListSheet, write_list};
+use hezuo_store::Store;
+use hezuo_store::project::{ProjectFilter, ProjectRow};
+use std::path::Path;
+
+/// Rows buffered between the database and the writer.
+const IN_FLIGHT: usize = 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] hezuo_store::StoreError),
+    #[error("写入工作簿失败：{0}")]
+    Write(String),
+    #[error("无法创建文件：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn project_columns() -> Vec<Column> {
+    use ColumnKind::*;
+    vec![
+        Column::new("序号", Integer, 6.0),
+        Column::new("项目名称", Text, 36.0),
+        Column::new("项目代码", Text, 26.0),
+        Column::new("项目类型", Text, 10.0),
+        Column::new("阶段", Text, 8.0),
+        Column::new("阶段日期", Date, 12.0),
+        Column::new("签约日期", Date, 12.0),
+        Column::new("所属区县", Text, 12.0),
+        Column::new("所在平台", Text, 24.0),
+        Column::new("投资方", Text, 30.0),
+        Column::new("来源地", Text, 10.0),
+        Column::new("来源地详情", Text, 14.0),
+        Column::new("产业", Text, 14.0),
+        Column::new("产业链", Text, 22.0),
+        Column::new("协议投资（万元）", Wan, 16.0),
+        Column::new("实际到位（万元）", Wan, 16.0),
+        Column::new("用地（亩）", Text, 10.0),
+        Column::new("联系领导", Text, 10.0),
+        Column::new("责任单位", Text, 22.0),
+    ]
+}
+
+fn project_cells(n: usize, p: &ProjectRow) -> Vec<Cell> {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let opt = |s: &Option<String>| Cell::Text(s.clone().unwrap_or_default());
+    vec![
+        Cell::Int(n as i64),
+        text(&p.name),
+        opt(&p.project_code),
+        text(Kind::parse(&p.kind).map_or(&p.kind, |k| k.label())),
+        text(Stage::parse(&p.stage).map_or(&p.stage, |s| s.label())),
+        text(&p.stage_date),
+        opt(&p.signed_on),
+        text(&p.district_name),
+        opt(&p.platform_name),
+        text(&p.investor),
+        text(Origin::parse(&p.origin).map_or(&p.origin, |o| o.label())),
+        text(&p.origin_detail),
+        opt(&p.industry_name),
+        opt(&p.chain_name),
+        Cell::Yuan(p.investment_cny),
+        Cell::Yuan(p.arrived),
+        Cell::Text(p.land_mu_x100.map(land_text).unwrap_or_default()),
+        opt(&p.leader_name),
+        opt(&p.unit_name),
+    ]
+}
+
+/// Writes the viewer's projects matching `filter` (all pages) to an .xlsx at `path`, under a
+/// title and a line stating the scope and the time. Returns the rows written.
+pub async fn export_projects(
+    store: &Store,
+    viewer: &Viewer,
+    filter: &ProjectFilter,
+    title: &str,
+    scope: &str,
+    path: &Path,
+) -> Result<usize, ExportError> {
+    let file = std::fs::File::create(path)?;
+    let (title, scope) = (title.to_string(), scope.to_string());
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Cell>>(IN_FLIGHT);
+    let writer = std::thread::spawn(move || {
+        let columns = project_columns();
+        let sheet = ListSheet {
+            sheet_name: "项目清单",
+            title: &title,
+            scope: &scope,
+            columns: &columns,
+        };
+        write_list(&sheet, rx, file).map_err(|e| ExportError::Write(e.to_string()))
+    });
+    let (store, viewer, filter) = (store.clone(), viewer.clone(), filter.clone());
+    let handle = tokio::runtime::Handle::current();
+    // The rows are read on a blocking thread, so a full channel waits there, not on the
+    // server's workers.
+    let read = tokio::task::spawn_blocking(move || {
+        let mut n = 0;
+        handle.block_on(store.each_project(&viewer, &filter, |row| {
+            n += 1;
+            tx.send(project_cells(n, &row)).is_ok()
+        }))
+    })
+    .await
+    .map_err(|e| ExportError::Write(e.to_string()))?;
+    let written = writer
+        .join()
+        .map_err(|_| ExportError::Write("写入线程异常退出".into()))??;
+    read?;
+    Ok(written)
+}
