@@ -13,6 +13,7 @@ contract!(
     an_update_changes_only_the_columns_the_sheet_has,
     a_later_stage_moves_the_project_on_an_earlier_one_is_refused,
     an_area_imports_only_into_its_own_scope,
+    each_project_streams_the_whole_filtered_scoped_list_in_order,
 );
 
 const ALL: &[&str] = &[
@@ -176,4 +177,44 @@ async fn an_area_imports_only_into_its_own_scope(store: Store) {
     assert_eq!(out.problems.len(), 1, "{out:?}");
     assert_eq!(out.problems[0].row, 3);
     assert_eq!(list(&store, &admin(), &every()).await.total, 0);
+}
+
+async fn each_project_streams_the_whole_filtered_scoped_list_in_order(store: Store) {
+    World::build(&store).await;
+    for n in 0..25 {
+        let mut i = input(&format!("项目{n:02}"));
+        if n % 5 == 0 {
+            i.district_code = B.into();
+        }
+        create(&store, i).await;
+    }
+    let filter = hezuo_store::project::ProjectFilter {
+        sort: Some("name".into()),
+        dir: Some("asc".into()),
+        ..Default::default()
+    };
+    let mut names = Vec::new();
+    let n = store
+        .each_project(&district_viewer(A), &filter, |p| {
+            names.push(p.name);
+            true
+        })
+        .await
+        .unwrap();
+    // All pages (more than one page of 20), only district A's, in the list's order.
+    assert_eq!(n, 20);
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert!(!names.contains(&"项目00".to_string()));
+    // Stopping early stops.
+    let mut seen = 0;
+    store
+        .each_project(&admin(), &filter, |_| {
+            seen += 1;
+            seen < 3
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen, 3);
 }
