@@ -180,6 +180,8 @@ pub enum TransitionError {
     Final(Stage),
     #[error("不能从“{}”直接变更为“{}”", .from.label(), .to.label())]
     NotAllowed { from: Stage, to: Stage },
+    #[error("“{}”早于当前阶段“{}”，阶段不能倒退", .to.label(), .from.label())]
+    Backward { from: Stage, to: Stage },
     #[error("终止项目必须填写原因")]
     ReasonRequired,
     #[error("变更日期不能晚于今天")]
@@ -213,6 +215,43 @@ impl Transition {
         if !from.allowed_next().contains(&to) {
             return Err(TransitionError::NotAllowed { from, to });
         }
+        Transition::dated(from, to, date, last_change, today, reason)
+    }
+
+    /// A change stated by an imported sheet, which records where a project stands now rather
+    /// than each step: forward by any number of stages (or 终止), never back; otherwise the
+    /// same rules as [`Transition::new`].
+    pub fn catch_up(
+        from: Stage,
+        to: Stage,
+        date: NaiveDate,
+        last_change: Option<NaiveDate>,
+        today: NaiveDate,
+        reason: Option<&str>,
+    ) -> Result<Transition, TransitionError> {
+        if from.is_final() {
+            return Err(TransitionError::Final(from));
+        }
+        let later =
+            |a: Stage, b: Stage| std::iter::successors(a.next(), |s| s.next()).any(|s| s == b);
+        if later(to, from) {
+            return Err(TransitionError::Backward { from, to });
+        }
+        if !later(from, to) && !from.allowed_next().contains(&to) {
+            return Err(TransitionError::NotAllowed { from, to });
+        }
+        Transition::dated(from, to, date, last_change, today, reason)
+    }
+
+    /// The rules on the reason and the date, once the stages are allowed.
+    fn dated(
+        from: Stage,
+        to: Stage,
+        date: NaiveDate,
+        last_change: Option<NaiveDate>,
+        today: NaiveDate,
+        reason: Option<&str>,
+    ) -> Result<Transition, TransitionError> {
         let reason = reason
             .map(str::trim)
             .filter(|r| !r.is_empty())
@@ -243,6 +282,48 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_import_catches_up_forward_but_never_back() {
+        let today = d("2024-06-30");
+        let jump = Transition::catch_up(
+            Stage::Lead,
+            Stage::Started,
+            d("2024-03-01"),
+            None,
+            today,
+            None,
+        );
+        assert_eq!(jump.unwrap().to, Stage::Started);
+        let back = Transition::catch_up(
+            Stage::Started,
+            Stage::Signed,
+            d("2024-03-01"),
+            None,
+            today,
+            None,
+        );
+        assert_eq!(
+            back,
+            Err(TransitionError::Backward {
+                from: Stage::Started,
+                to: Stage::Signed
+            })
+        );
+        let early = Transition::catch_up(
+            Stage::Signed,
+            Stage::Started,
+            d("2024-01-01"),
+            Some(d("2024-02-01")),
+            today,
+            None,
+        );
+        assert_eq!(early, Err(TransitionError::BeforePrevious(d("2024-02-01"))));
+        assert_eq!(
+            Transition::catch_up(Stage::Terminated, Stage::Started, today, None, today, None),
+            Err(TransitionError::Final(Stage::Terminated))
+        );
     }
 
     #[test]

@@ -8,9 +8,10 @@
 use crate::audit::{self, Actor};
 use crate::db::{Store, StoreError, now_text};
 use crate::project::{insert_in_tx, transition_in_tx, update_in_tx};
+use chrono::NaiveDate;
 use hezuo_domain::cells::{Sourced, half_width};
 use hezuo_domain::project::ProjectDraft;
-use hezuo_domain::{Stage, Viewer};
+use hezuo_domain::{Stage, Transition, Viewer};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -41,14 +42,23 @@ pub struct ImportOutcome {
     pub dry_run: bool,
 }
 
-/// (id, name, district, platform, project code, stage) of a stored project.
-type KnownProject = (i64, String, String, Option<i64>, Option<String>, String);
+/// (id, name, district, platform, project code, stage, stage date) of a stored project.
+type KnownProject = (
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+);
 
 struct Existing {
     id: i64,
     district: String,
     platform: Option<i64>,
     stage: String,
+    stage_date: String,
 }
 
 /// A name as compared for matching: full-width forms and spaces do not make another project
@@ -59,12 +69,9 @@ fn name_key(name: &str, district: &str) -> (String, String) {
     (n, district.to_string())
 }
 
-fn stage_rank(s: Stage) -> usize {
-    Stage::ALL.iter().position(|x| *x == s).unwrap_or(0)
-}
-
-/// The stored columns an import's fields write (the stage is moved by a transition instead).
-fn stored_columns(fields: &[&str]) -> Vec<&'static str> {
+/// The stored columns an import's fields write: a field is its column unless named here (the
+/// stage is moved by a transition instead).
+fn stored_columns(fields: &[&'static str]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for f in fields {
         out.extend_from_slice(match *f {
@@ -79,25 +86,8 @@ fn stored_columns(fields: &[&str]) -> Vec<&'static str> {
             "land_mu" => &["land_mu_x100"],
             // A platform lies in a district, which the row then also states.
             "platform_id" => &["platform_id", "district_code"],
-            "name" => &["name"],
-            "project_code" => &["project_code"],
-            "kind" => &["kind"],
-            "signed_on" => &["signed_on"],
-            "investor" => &["investor"],
-            "usd_rate" => &["usd_rate"],
-            "rate_date" => &["rate_date"],
-            "origin" => &["origin"],
-            "origin_detail" => &["origin_detail"],
-            "industry_id" => &["industry_id"],
-            "chain_id" => &["chain_id"],
-            "flags" => &["flags"],
-            "district_code" => &["district_code"],
-            "leader_id" => &["leader_id"],
-            "unit_id" => &["unit_id"],
-            "promoter" => &["promoter"],
-            "commissioner" => &["commissioner"],
-            "summary" => &["summary"],
-            _ => &[],
+            "stage" | "stage_date" => &[],
+            _ => std::slice::from_ref(f),
         });
     }
     out.sort_unstable();
@@ -108,8 +98,9 @@ fn stored_columns(fields: &[&str]) -> Vec<&'static str> {
 impl Store {
     /// Imports projects: inserts the new, updates the known (matched by project code, else by
     /// name and district), never duplicates. A later stage in the sheet moves the project on
-    /// (dated by the sheet's stage date); an earlier one is a problem, as is a row matching a
-    /// project outside the importer's scope or repeating another row of the file.
+    /// (dated by the sheet's stage date, [`Transition::catch_up`]); an earlier one is a
+    /// problem, as is a row matching a project outside the importer's scope or repeating
+    /// another row of the file. `today` bounds the stage dates.
     pub async fn import_projects(
         &self,
         viewer: &Viewer,
@@ -117,6 +108,7 @@ impl Store {
         rows: &[Sourced<ProjectDraft>],
         file: &ImportFile,
         dry_run: bool,
+        today: NaiveDate,
     ) -> Result<ImportOutcome, StoreError> {
         let mut out = ImportOutcome {
             dry_run,
@@ -136,7 +128,7 @@ impl Store {
         // Every project of the city is a match candidate: a code already used elsewhere must
         // be reported, not silently duplicated.
         let known: Vec<KnownProject> = sqlx::query_as(
-            "SELECT id, name, district_code, platform_id, project_code, stage FROM projects",
+            "SELECT id, name, district_code, platform_id, project_code, stage, stage_date FROM projects",
         )
         .fetch_all(&mut *tx)
         .await?;
@@ -145,18 +137,21 @@ impl Store {
         let existing: Vec<Existing> = known
             .into_iter()
             .enumerate()
-            .map(|(i, (id, name, district, platform, code, stage))| {
-                if let Some(c) = code {
-                    by_code.insert(c, i);
-                }
-                by_name.insert(name_key(&name, &district), i);
-                Existing {
-                    id,
-                    district,
-                    platform,
-                    stage,
-                }
-            })
+            .map(
+                |(i, (id, name, district, platform, code, stage, stage_date))| {
+                    if let Some(c) = code {
+                        by_code.insert(c, i);
+                    }
+                    by_name.insert(name_key(&name, &district), i);
+                    Existing {
+                        id,
+                        district,
+                        platform,
+                        stage,
+                        stage_date,
+                    }
+                },
+            )
             .collect();
         let platforms: HashMap<i64, String> =
             sqlx::query_as::<_, (i64, String)>("SELECT id, district_code FROM platforms")
@@ -228,38 +223,32 @@ impl Store {
                         );
                         continue;
                     }
+                    // A sheet states where a project stands: forward by any number of
+                    // stages, by the domain's rules for an import.
                     let current = Stage::parse(&e.stage).unwrap_or(Stage::Lead);
-                    if current != Stage::Terminated && stage_rank(d.stage) < stage_rank(current) {
-                        problem(
-                            r,
-                            "stage",
-                            d.stage.label(),
-                            format!(
-                                "表中阶段“{}”早于系统中的“{}”，阶段不能倒退",
-                                d.stage.label(),
-                                current.label()
-                            ),
-                        );
-                        continue;
-                    }
-                    if d.stage != current && current == Stage::Terminated {
-                        problem(
-                            r,
-                            "stage",
-                            d.stage.label(),
-                            "该项目已终止，不能再变更阶段".into(),
-                        );
-                        continue;
-                    }
+                    let transition = if d.stage == current {
+                        None
+                    } else {
+                        let last = hezuo_domain::project::parse_date(&e.stage_date);
+                        let reason = format!("导入 {}", file.name);
+                        match Transition::catch_up(
+                            current,
+                            d.stage,
+                            d.stage_date,
+                            last,
+                            today,
+                            Some(&reason),
+                        ) {
+                            Ok(t) => Some(t),
+                            Err(err) => {
+                                problem(r, "stage", d.stage.label(), err.to_string());
+                                continue;
+                            }
+                        }
+                    };
                     let only = stored_columns(&r.columns);
                     update_in_tx(&mut tx, e.id, None, d, Some(&only)).await?;
-                    if d.stage != current {
-                        let t = hezuo_domain::stage::Transition {
-                            from: current,
-                            to: d.stage,
-                            date: d.stage_date,
-                            reason: Some(format!("导入 {}", file.name)),
-                        };
+                    if let Some(t) = transition {
                         transition_in_tx(&mut tx, actor, e.id, None, &t).await?;
                     }
                     out.updated += 1;

@@ -97,7 +97,7 @@ pub async fn import_projects(
         sha256,
     };
     let outcome = store
-        .import_projects(viewer, actor, &read.rows, &file, dry_run)
+        .import_projects(viewer, actor, &read.rows, &file, dry_run, today)
         .await?;
     report.inserted = outcome.inserted;
     report.updated = outcome.updated;

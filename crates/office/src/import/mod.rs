@@ -350,40 +350,32 @@ fn is_notes_sheet(name: &str) -> bool {
     .any(|w| n == *w || n.starts_with(w))
 }
 
-/// Every table of `fields` in the book, with the sheets that hold none (notes sheets are not
-/// reported; a data sheet whose header could not be found is).
+/// Every table of `fields` in the book (notes sheets skipped), and, when there is none, the
+/// problem saying so.
 pub fn find_tables(book: &Book, fields: &[Field]) -> (Vec<Table>, Vec<CellError>) {
-    let mut tables = Vec::new();
+    let tables: Vec<Table> = book
+        .sheets
+        .iter()
+        .filter(|s| !is_notes_sheet(&s.name))
+        .filter_map(|s| find_table(s, fields))
+        .collect();
     let mut errors = Vec::new();
-    for sheet in &book.sheets {
-        if is_notes_sheet(&sheet.name) {
-            continue;
-        }
-        match find_table(sheet, fields) {
-            Some(t) => tables.push(t),
-            None if sheet.rows.iter().any(|r| !r.is_empty()) && tables.is_empty() => {
-                errors.push(CellError {
-                    sheet: sheet.name.clone(),
-                    row: 0,
-                    column: String::new(),
-                    value: String::new(),
-                    message: format!(
-                        "未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含有{}的一行",
-                        fields
-                            .iter()
-                            .filter(|f| f.required)
-                            .map(|f| format!("“{}”", f.label))
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ),
-                });
-            }
-            None => {}
-        }
-    }
-    if !tables.is_empty() {
-        // A sheet without the table is not an error once another sheet has it.
-        errors.clear();
+    if tables.is_empty() {
+        let required: Vec<String> = fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| format!("“{}”", f.label))
+            .collect();
+        errors.push(CellError {
+            sheet: String::new(),
+            row: 0,
+            column: String::new(),
+            value: String::new(),
+            message: format!(
+                "工作簿中没有找到表头：各工作表前 {HEADER_SEARCH_ROWS} 行中都没有含{}等列的一行",
+                required.join("、")
+            ),
+        });
     }
     (tables, errors)
 }

@@ -201,15 +201,6 @@ pub fn read_projects(book: &Book, vocab: &Vocab, today: NaiveDate) -> ProjectShe
         };
         read_table(sheet, table, vocab, today, &mut rows, &mut errors);
     }
-    if tables.is_empty() && errors.is_empty() {
-        errors.push(CellError {
-            sheet: String::new(),
-            row: 0,
-            column: String::new(),
-            value: String::new(),
-            message: "工作簿中没有找到项目表（需要有“项目名称”等列的表头）".into(),
-        });
-    }
     ProjectSheetResult {
         rows,
         errors,
@@ -231,6 +222,19 @@ fn money_unit(table: &Table, col: usize) -> (Currency, MoneyUnit) {
         .unwrap_or((Currency::Cny, MoneyUnit::Wan))
 }
 
+/// An amount as typed in a cell, in the column's currency and unit unless the cell states its
+/// own ("8000万元", "1.2亿美元"); thousands separators and spaces are ignored.
+fn read_money(text: &str, column: (Currency, MoneyUnit)) -> Result<(Currency, Yuan), String> {
+    let t = text.replace([',', ' '], "");
+    let (currency, t) = match t.strip_suffix("美元") {
+        Some(rest) => (Currency::Usd, format!("{rest}元")),
+        None => (column.0, t),
+    };
+    Yuan::parse(&t, column.1)
+        .map(|v| (currency, v))
+        .map_err(|e| e.to_string())
+}
+
 fn read_table(
     sheet: &Sheet,
     table: &Table,
@@ -244,10 +248,6 @@ fn read_table(
         .iter()
         .filter(|f| table.mapping.contains_key(f.key))
         .map(|f| f.key)
-        .collect();
-    let money_cols: Vec<(&str, usize, (Currency, MoneyUnit))> = ["investment_wan", "arrived_wan"]
-        .into_iter()
-        .filter_map(|k| col(k).map(|c| (k, c, money_unit(table, c))))
         .collect();
     for &r in &table.rows {
         // Numbers, dates, codes and dictionary words are read in half-width forms; free text
@@ -356,28 +356,24 @@ fn read_table(
         }
         // Money: the cell's own unit wins over the column's.
         input.currency = Currency::Cny.code().into();
-        for (key, c, (currency, unit)) in &money_cols {
-            let t = half_width(sheet.cell(r, *c));
-            if t.is_empty() {
-                continue;
+        let money = |key: &str| {
+            let c = col(key)?;
+            let t = text(key);
+            (!t.is_empty()).then(|| (read_money(&t, money_unit(table, c)), t))
+        };
+        match money("investment_wan") {
+            Some((Ok((currency, v)), _)) => {
+                input.currency = currency.code().into();
+                input.investment_wan = v.wan_text();
             }
-            let t = t.replace([',', ' '], "");
-            let (cell_currency, t) = match t.strip_suffix("美元") {
-                Some(rest) => (Currency::Usd, format!("{rest}元")),
-                None => (*currency, t),
-            };
-            match Yuan::parse(&t, *unit) {
-                Ok(v) => {
-                    *match *key {
-                        "investment_wan" => {
-                            input.currency = cell_currency.code().into();
-                            &mut input.investment_wan
-                        }
-                        _ => &mut input.arrived_wan,
-                    } = v.wan_text();
-                }
-                Err(e) => bad(key, &t, e.to_string()),
-            }
+            Some((Err(e), t)) => bad("investment_wan", &t, e),
+            None => {}
+        }
+        match money("arrived_wan") {
+            Some((Ok((Currency::Cny, v)), _)) => input.arrived_wan = v.wan_text(),
+            Some((Ok(_), t)) => bad("arrived_wan", &t, "实际到位资金请以人民币填写".into()),
+            Some((Err(e), t)) => bad("arrived_wan", &t, e),
+            None => {}
         }
         let land = text("land_mu");
         input.land_mu = land.trim_end_matches('亩').to_string();

@@ -43,7 +43,7 @@ fn file() -> ImportFile {
 
 async fn import(store: &Store, rows: &[Sourced<ProjectDraft>], dry: bool) -> ImportOutcome {
     store
-        .import_projects(&admin(), &actor(), rows, &file(), dry)
+        .import_projects(&admin(), &actor(), rows, &file(), dry, today())
         .await
         .expect("import runs")
 }
@@ -171,6 +171,7 @@ async fn an_area_imports_only_into_its_own_scope(store: Store) {
             ],
             &file(),
             false,
+            today(),
         )
         .await
         .unwrap();
