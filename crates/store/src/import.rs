@@ -7,7 +7,7 @@
 
 use crate::audit::{self, Actor};
 use crate::db::{Store, StoreError, now_text};
-use crate::project::{insert_in_tx, transition_in_tx, update_in_tx};
+use crate::project::{insert_many_in_tx, transition_in_tx, update_in_tx};
 use chrono::NaiveDate;
 use hezuo_domain::cells::{Sourced, half_width};
 use hezuo_domain::project::ProjectDraft;
@@ -163,7 +163,8 @@ impl Store {
         // Rows seen so far in this file, by code and by (name, district).
         let mut seen_code: HashMap<String, usize> = HashMap::new();
         let mut seen_name: HashMap<(String, String), usize> = HashMap::new();
-        let now = now_text();
+        // New projects are inserted together after the checks, many rows a statement.
+        let mut inserts: Vec<&ProjectDraft> = Vec::new();
         for r in rows {
             let d = &r.value;
             let code = d.project_code.as_ref().map(|c| c.to_string());
@@ -209,10 +210,7 @@ impl Store {
                 .or_else(|| by_name.get(&key))
                 .map(|i| &existing[*i]);
             match matched {
-                None => {
-                    insert_in_tx(&mut tx, actor, d, &now).await?;
-                    out.inserted += 1;
-                }
+                None => inserts.push(d),
                 Some(e) => {
                     if !viewer.may_place_in(&e.district, e.platform) {
                         problem(
@@ -256,10 +254,14 @@ impl Store {
             }
         }
         out.problems = problems;
+        if out.problems.is_empty() {
+            out.inserted = insert_many_in_tx(&mut tx, actor, &inserts, &now_text())
+                .await?
+                .len();
+        }
         if !out.problems.is_empty() || dry_run {
             tx.rollback().await?;
             if !out.problems.is_empty() {
-                out.inserted = 0;
                 out.updated = 0;
             }
             return Ok(out);

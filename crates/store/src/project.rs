@@ -3,7 +3,7 @@
 //! [`Viewer`], and rows outside the viewer's scope do not exist for it (`NotFound`).
 
 use crate::audit::{self, Actor};
-use crate::db::{Sql, Store, StoreError, now_text, unique_as_conflict};
+use crate::db::{Engine, SQLITE_MMAP_BYTES, Sql, Store, StoreError, now_text, unique_as_conflict};
 use chrono::NaiveDate;
 use hezuo_domain::money::YI;
 use hezuo_domain::project::flags_to_text;
@@ -339,15 +339,36 @@ impl Store {
         push_scope(&mut sql, viewer);
         push_filters(&mut sql, f);
         sql.push(&order_by(f));
-        let query = sql.query_as::<ProjectRow>();
-        let mut rows = query.fetch(&self.pool);
-        let mut n = 0;
-        while let Some(row) = rows.try_next().await? {
-            n += 1;
-            if !each(row) {
-                break;
-            }
+        let mut conn = self.pool.acquire().await?;
+        // A scan of every row through a mapped file would keep the whole table resident in this
+        // process; through SQLite's own small page cache an export holds a few MB.
+        let sqlite = self.engine() == Engine::Sqlite;
+        if sqlite {
+            sqlx::raw_sql("PRAGMA mmap_size = 0")
+                .execute(&mut *conn)
+                .await?;
         }
+        let mut n = 0;
+        let streamed: Result<(), sqlx::Error> = async {
+            let query = sql.query_as::<ProjectRow>();
+            let mut rows = query.fetch(&mut *conn);
+            while let Some(row) = rows.try_next().await? {
+                n += 1;
+                if !each(row) {
+                    break;
+                }
+            }
+            Ok(())
+        }
+        .await;
+        if sqlite {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "PRAGMA mmap_size = {SQLITE_MMAP_BYTES}"
+            )))
+            .execute(&mut *conn)
+            .await?;
+        }
+        streamed?;
         Ok(n)
     }
 
@@ -715,36 +736,83 @@ pub(crate) async fn insert_in_tx(
     draft: &ProjectDraft,
     now: &str,
 ) -> Result<i64, StoreError> {
-    let mut sql = Sql::new(
-        "INSERT INTO projects (name, kind, stage, maturity, stage_date, signed_on, investor, summary, currency, \
-         investment_orig, usd_rate, rate_date, investment_cny, arrived, origin, origin_detail, industry_id, \
-         chain_id, flags, district_code, platform_id, land_mu_x100, leader_id, unit_id, promoter, commissioner, \
-         signing_event_id, project_code, version, created_at, updated_at) VALUES (",
-    );
-    bind_draft(&mut sql, draft, true);
-    sql.push(", 1, ")
-        .bind_text(now.to_string())
-        .push(", ")
-        .bind_text(now.to_string())
-        .push(") RETURNING id");
-    let id: i64 = sql
-        .query()
-        .fetch_one(&mut **tx)
-        .await
-        .and_then(|r| r.try_get(0))
-        .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
-    sqlx::query(
-        "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) \
-         VALUES ($1, NULL, $2, $3, NULL, $4, $5)",
-    )
-    .bind(id)
-    .bind(draft.stage.code())
-    .bind(draft.stage_date.to_string())
-    .bind(actor.user_id)
-    .bind(now.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
+    let ids = insert_many_in_tx(tx, actor, &[draft], now).await?;
+    Ok(ids[0])
+}
+
+/// Rows a multi-row INSERT carries: 33 parameters each keeps a statement under SQLite's
+/// 32766 and PostgreSQL's 65535 parameters.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Inserts projects and their first stage changes, many rows a statement (an import of 100k
+/// projects is 400 statements, not 200k); returns their ids in the order given.
+pub(crate) async fn insert_many_in_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    drafts: &[&ProjectDraft],
+    now: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(drafts.len());
+    let sqlite = tx.backend_name().eq_ignore_ascii_case("sqlite");
+    let for_engine = |sql: Sql| if sqlite { sql.positional() } else { sql };
+    for chunk in drafts.chunks(ROWS_PER_INSERT) {
+        let mut sql = Sql::new(
+            "INSERT INTO projects (name, kind, stage, maturity, stage_date, signed_on, investor, summary, currency, \
+             investment_orig, usd_rate, rate_date, investment_cny, arrived, origin, origin_detail, industry_id, \
+             chain_id, flags, district_code, platform_id, land_mu_x100, leader_id, unit_id, promoter, commissioner, \
+             signing_event_id, project_code, version, created_at, updated_at) VALUES ",
+        );
+        for (i, draft) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            bind_draft(&mut sql, draft, true);
+            sql.push(", 1, ")
+                .bind_text(now.to_string())
+                .push(", ")
+                .bind_text(now.to_string())
+                .push(")");
+        }
+        // RETURNING does not promise the order of VALUES, so each id is matched back to its
+        // row by what identifies it in the batch (name and district are unique in one).
+        sql.push(" RETURNING id, name, district_code");
+        let rows: Vec<(i64, String, String)> = for_engine(sql)
+            .query_as()
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
+        let by_key: std::collections::HashMap<(&str, &str), i64> = rows
+            .iter()
+            .map(|(id, n, d)| ((n.as_str(), d.as_str()), *id))
+            .collect();
+        let chunk_ids: Vec<i64> = chunk
+            .iter()
+            .map(|d| {
+                by_key
+                    .get(&(d.name.as_str(), d.district_code.as_str()))
+                    .copied()
+                    .ok_or_else(|| StoreError::invalid("name", "同一批中有同名项目"))
+            })
+            .collect::<Result<_, _>>()?;
+        let mut changes = Sql::new(
+            "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) VALUES ",
+        );
+        for (i, (id, draft)) in chunk_ids.iter().zip(chunk).enumerate() {
+            changes
+                .push(if i == 0 { "(" } else { ", (" })
+                .bind_int(*id)
+                .push(", NULL, ")
+                .bind_text(draft.stage.code().to_string())
+                .push(", ")
+                .bind_text(draft.stage_date.to_string())
+                .push(", NULL, ")
+                .bind(opt_int(actor.user_id))
+                .push(", ")
+                .bind_text(now.to_string())
+                .push(")");
+        }
+        for_engine(changes).query().execute(&mut **tx).await?;
+        ids.extend(chunk_ids);
+    }
+    Ok(ids)
 }
 
 /// Saves a project's fields (not its stage) — all of them, or with `only` just those columns;
