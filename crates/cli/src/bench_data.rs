@@ -656,7 +656,7 @@ fn project_row(rng: &mut Rng, id: i64, calendar: &Calendar) -> (String, Generate
     );
     let planned = signed_on.is_some() && rng.chance(900);
     let values = format!(
-        "{id}, {}, {}, {}, {}, {}, {}, {}, '', {}, {orig}, {}, {}, {investment}, {arrived}, {}, '', {}, {}, {}, {}, {}, {}, {}, {}, '', '', NULL, NULL, 1, {}, {}",
+        "{id}, {}, {}, {}, {}, {}, {}, {}, '', {}, {orig}, {}, {}, {investment}, {arrived}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '', '', NULL, NULL, 1, {}, {}",
         lit(&name),
         lit(kind.code()),
         lit(stage.code()),
@@ -668,6 +668,8 @@ fn project_row(rng: &mut Rng, id: i64, calendar: &Calendar) -> (String, Generate
         opt_int(usd_rate),
         opt_lit(rate_date.map(|d| d.to_string()).as_deref()),
         lit(origin.code()),
+        // The form asks a foreign investor's country (境外项目请填写国家或地区).
+        lit(if origin == Origin::Abroad { city } else { "" }),
         opt_int(industry),
         opt_int(chain),
         lit(flags),

@@ -6,6 +6,8 @@ use clap::{Args, Subcommand};
 use hezuo_domain::{Role, Viewer};
 use hezuo_store::project::ProjectFilter;
 use hezuo_store::{Actor, Store};
+use hezuo_web::import::{PARSE_MEMORY_BYTES, Parser};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
@@ -123,10 +125,12 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<boo
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let today = chrono::Local::now().date_naive();
+    let exe = std::env::current_exe().context("找不到 hezuo 程序自身的路径")?;
     let report = hezuo_web::import::import_projects(
         store,
         &system_viewer(),
         &Actor::system("cli import"),
+        &Parser::Isolated(exe),
         &name,
         &bytes,
         dry_run,
@@ -228,5 +232,36 @@ fn describe(f: &ProjectFilter) -> String {
         String::new()
     } else {
         format!("；筛选：{}", parts.join("，"))
+    }
+}
+
+/// `hezuo parse-workbook`: the child a parse runs in. It caps its own memory and CPU time
+/// first, so a hostile file ends this process (the parent reports why) and nothing else.
+/// Exit 0 with the encoded book on stdout; 3 with the reason on stderr.
+pub fn parse_workbook() -> std::process::ExitCode {
+    use rlimit::Resource;
+    let limits = [
+        Resource::DATA.set(PARSE_MEMORY_BYTES, PARSE_MEMORY_BYTES),
+        Resource::CPU.set(60, 60),
+    ];
+    if limits.iter().any(Result::is_err) {
+        eprintln!("无法设置解析进程的资源上限");
+        return std::process::ExitCode::from(4);
+    }
+    let mut bytes = Vec::new();
+    let limit = hezuo_office::book::MAX_FILE_BYTES as u64 + 1;
+    if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut bytes) {
+        eprintln!("无法读取文件：{e}");
+        return std::process::ExitCode::from(3);
+    }
+    match hezuo_office::book::read_book(&bytes) {
+        Ok(book) => match std::io::stdout().lock().write_all(&book.encode()) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(_) => std::process::ExitCode::from(4),
+        },
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::ExitCode::from(3)
+        }
     }
 }

@@ -70,6 +70,10 @@ enum Command {
     },
     /// Print the API's OpenAPI document (JSON).
     Openapi,
+    /// Internal: parse a workbook from standard input under memory and CPU limits and write it
+    /// to standard output (the server and `hezuo import` run this as a child process).
+    #[command(hide = true)]
+    ParseWorkbook,
     /// Fill an empty database with a synthetic city at scale, for the benchmark in bench/.
     BenchData {
         /// Projects to generate (100000 for the benchmark)
@@ -134,14 +138,23 @@ enum ConfigCommand {
 }
 
 fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // An import or export streams 100k rows through one statement, which sqlx would report
+    // as slow; on the command line that warning is noise.
+    let default_log = match cli.command {
+        Command::Import { .. } | Command::Export { .. } => "warn,hezuo=info,sqlx::query=error",
+        _ => "warn,hezuo=info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("HEZUO_LOG")
-                .unwrap_or_else(|_| "warn,hezuo=info".into()),
+                .unwrap_or_else(|_| default_log.into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    if matches!(cli.command, Command::ParseWorkbook) {
+        return files::parse_workbook();
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -263,6 +276,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Export { what } => files::export(&open(&db).await?, what).await,
+        Command::ParseWorkbook => unreachable!("handled before the runtime starts"),
         Command::Openapi => {
             use hezuo_web::utoipa::OpenApi;
             println!("{}", hezuo_web::ApiDoc::openapi().to_pretty_json()?);

@@ -10,6 +10,7 @@ use hezuo_domain::cells::{Sourced, half_width, parse_date, unit_in_header};
 use hezuo_domain::money::{Currency, MoneyUnit};
 use hezuo_domain::project::{Flag, Kind, Origin, ProjectDraft, ProjectInput};
 use hezuo_domain::{Stage, Yuan};
+use std::collections::HashMap;
 
 macro_rules! field {
     ($key:literal, $label:literal, [$($syn:literal),+ $(,)?]) => {
@@ -181,6 +182,56 @@ fn id_by_name(items: &[(i64, String)], text: &str) -> Option<i64> {
     (near.len() == 1).then(|| near[0])
 }
 
+/// The dictionaries a name can be looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Dict {
+    District,
+    Platform,
+    Industry,
+    Chain,
+    Leader,
+    Unit,
+}
+
+/// Names resolved against the vocabulary, each distinct text once (a sheet repeats its few
+/// districts and industries on every row).
+struct Names<'a> {
+    vocab: &'a Vocab,
+    memo: HashMap<(Dict, String), Option<(String, String)>>,
+}
+
+impl Names<'_> {
+    /// (id or code, the platform's district) for a name as written.
+    fn find(&mut self, dict: Dict, text: &str) -> Option<(String, String)> {
+        let key = (dict, text.to_string());
+        if let Some(found) = self.memo.get(&key) {
+            return found.clone();
+        }
+        let v = self.vocab;
+        let id = |items: &[(i64, String)]| {
+            id_by_name(items, text).map(|id| (id.to_string(), String::new()))
+        };
+        let found = match dict {
+            Dict::District => district_code(v, text).map(|c| (c, String::new())),
+            Dict::Platform => {
+                let p = normalize(text);
+                v.platforms
+                    .iter()
+                    .find(|(_, name, code, _)| {
+                        normalize(name) == p || normalize(code) == p || normalize(name).contains(&p)
+                    })
+                    .map(|(id, _, _, d)| (id.to_string(), d.clone()))
+            }
+            Dict::Industry => id(&v.industries),
+            Dict::Chain => id(&v.chains),
+            Dict::Leader => id(&v.leaders),
+            Dict::Unit => id(&v.units),
+        };
+        self.memo.insert(key, found.clone());
+        found
+    }
+}
+
 /// What reading a project workbook gave: the valid rows and every problem found. An import is
 /// committed only when `errors` is empty.
 #[derive(Debug, Clone, Default)]
@@ -195,11 +246,15 @@ pub struct ProjectSheetResult {
 pub fn read_projects(book: &Book, vocab: &Vocab, today: NaiveDate) -> ProjectSheetResult {
     let (tables, mut errors) = find_tables(book, FIELDS);
     let mut rows = Vec::new();
+    let mut names = Names {
+        vocab,
+        memo: HashMap::new(),
+    };
     for table in &tables {
         let Some(sheet) = book.sheets.iter().find(|s| s.name == table.sheet) else {
             continue;
         };
-        read_table(sheet, table, vocab, today, &mut rows, &mut errors);
+        read_table(sheet, table, &mut names, today, &mut rows, &mut errors);
     }
     ProjectSheetResult {
         rows,
@@ -238,7 +293,7 @@ fn read_money(text: &str, column: (Currency, MoneyUnit)) -> Result<(Currency, Yu
 fn read_table(
     sheet: &Sheet,
     table: &Table,
-    vocab: &Vocab,
+    names: &mut Names<'_>,
     today: NaiveDate,
     rows: &mut Vec<Sourced<ProjectDraft>>,
     errors: &mut Vec<CellError>,
@@ -381,57 +436,47 @@ fn read_table(
         let district = text("district_code");
         let platform = text("platform_id");
         let platform_row = (!platform.is_empty())
-            .then(|| {
-                let p = normalize(&platform);
-                vocab.platforms.iter().find(|(_, name, code, _)| {
-                    normalize(name) == p || normalize(code) == p || normalize(name).contains(&p)
-                })
-            })
+            .then(|| names.find(Dict::Platform, &platform))
             .flatten();
         if !platform.is_empty() {
-            match platform_row {
-                Some((id, _, _, _)) => input.platform_id = id.to_string(),
+            match &platform_row {
+                Some((id, _)) => input.platform_id = id.clone(),
                 None => bad("platform_id", &platform, "系统中没有这个平台".into()),
             }
         }
         if !district.is_empty() {
-            match district_code(vocab, &district) {
-                Some(code) => input.district_code = code,
+            match names.find(Dict::District, &district) {
+                Some((code, _)) => input.district_code = code,
                 None => bad(
                     "district_code",
                     &district,
                     format!(
                         "系统中没有这个区县，应为{}之一",
-                        labels(vocab.districts.iter().map(|(_, n)| n.as_str()))
+                        labels(names.vocab.districts.iter().map(|(_, n)| n.as_str()))
                     ),
                 ),
             }
-        } else if let Some((_, _, _, d)) = platform_row {
+        } else if let Some((_, d)) = platform_row {
             // A platform lies in one district.
-            input.district_code = d.clone();
+            input.district_code = d;
         }
-        for (key, items, what, target) in [
+        for (key, dict, what, target) in [
             (
                 "industry_id",
-                &vocab.industries,
+                Dict::Industry,
                 "产业",
                 &mut input.industry_id,
             ),
-            ("chain_id", &vocab.chains, "产业链", &mut input.chain_id),
-            (
-                "leader_id",
-                &vocab.leaders,
-                "联系领导",
-                &mut input.leader_id,
-            ),
-            ("unit_id", &vocab.units, "责任单位", &mut input.unit_id),
+            ("chain_id", Dict::Chain, "产业链", &mut input.chain_id),
+            ("leader_id", Dict::Leader, "联系领导", &mut input.leader_id),
+            ("unit_id", Dict::Unit, "责任单位", &mut input.unit_id),
         ] {
             let t = text(key);
             if t.is_empty() {
                 continue;
             }
-            match id_by_name(items, &t) {
-                Some(id) => *target = id.to_string(),
+            match names.find(dict, &t) {
+                Some((id, _)) => *target = id,
                 None => bad(key, &t, format!("系统中没有这个{what}")),
             }
         }

@@ -288,3 +288,15 @@ fn headers_are_compared_without_units_and_spaces() {
     assert_eq!(normalize("总 投 资\n（亿元）"), "总投资");
     assert_eq!(normalize("*项目名称:"), "项目名称");
 }
+
+#[test]
+fn a_book_crosses_between_processes_unchanged() {
+    let book = read_book(&messy_workbook()).unwrap();
+    let bytes = book.encode();
+    assert_eq!(crate::book::Book::decode(&bytes), Some(book));
+    // Truncated or altered bytes are refused, never half-read.
+    assert_eq!(crate::book::Book::decode(&bytes[..bytes.len() - 1]), None);
+    let mut huge = bytes.clone();
+    huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert_eq!(crate::book::Book::decode(&huge), None);
+}
