@@ -115,3 +115,51 @@ pub async fn export_projects(
     read?;
     Ok(written)
 }
+
+/// The projects as an .xlsx download named "项目清单-YYYYMMDD.xlsx" (RFC 6266/5987 names, with
+/// an ASCII fallback for old clients).
+pub async fn download_projects(
+    store: &Store,
+    viewer: &Viewer,
+    filter: &ProjectFilter,
+    title: &str,
+    scope: &str,
+) -> Result<axum::response::Response, crate::AppError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    // A folder of its own per download (process id and a counter).
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("hezuo-export-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| crate::AppError::Internal(e.to_string()))?;
+    let path = dir.join("export.xlsx");
+    let written = export_projects(store, viewer, filter, title, scope, &path).await;
+    let bytes = std::fs::read(&path);
+    let _ = std::fs::remove_dir_all(&dir);
+    written.map_err(|e| match e {
+        ExportError::Store(s) => crate::AppError::from(s),
+        other => crate::AppError::Internal(other.to_string()),
+    })?;
+    let bytes = bytes.map_err(|e| crate::AppError::Internal(e.to_string()))?;
+    let date = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .format("%Y%m%d");
+    let name = format!("项目清单-{date}.xlsx");
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"projects-{date}.xlsx\"; filename*=UTF-8''{encoded}"
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -69,6 +69,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .route("/logout", post(auth::logout))
         .route("/projects", get(project::list).post(project::create))
         .route("/projects/mine", get(project::mine))
+        .route("/projects/export.xlsx", get(project::export))
         .route("/projects/new", get(project::new_form))
         .route("/projects/{id}", get(project::detail).post(project::update))
         .route("/projects/{id}/edit", get(project::edit_form))

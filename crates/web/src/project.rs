@@ -184,6 +184,63 @@ pub async fn list(
     list_page(&state, &user, raw, false).await
 }
 
+/// `GET /projects/export.xlsx?…`: the list's rows for the same filters (all pages, the
+/// caller's scope) as a workbook, under a title naming the scope, the filters and the time.
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let mut filter: ProjectFilter = parse_query(raw.as_deref())?;
+    (filter.page, filter.per_page) = (None, None);
+    let lookups = Lookups::load(&state, &user.viewer).await?;
+    let area = match &user.viewer.area {
+        Some(hezuo_domain::Area::District(code)) => lookups
+            .districts
+            .iter()
+            .find(|o| o.value == *code)
+            .map(|o| o.label.clone()),
+        Some(hezuo_domain::Area::Platform(id)) => lookups
+            .platforms
+            .iter()
+            .find(|o| o.value == id.to_string())
+            .map(|o| o.label.clone()),
+        None => None,
+    };
+    let chosen: Vec<String> = filter_selects(&filter, lookups, false)
+        .into_iter()
+        .filter_map(|s| {
+            s.options
+                .into_iter()
+                .find(|(value, _, selected)| *selected && !value.is_empty())
+                .map(|(_, label, _)| format!("{}：{label}", s.label))
+        })
+        .chain(
+            filter
+                .q
+                .clone()
+                .filter(|q| !q.trim().is_empty())
+                .map(|q| format!("关键词：{q}")),
+        )
+        .collect();
+    let now =
+        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"));
+    let scope = format!(
+        "范围：{}{}{}；导出：{} {}",
+        area.unwrap_or_else(|| state.config.city_name.clone()),
+        if chosen.is_empty() {
+            ""
+        } else {
+            "；筛选："
+        },
+        chosen.join("，"),
+        user.user.display_name,
+        now.format("%Y-%m-%d %H:%M")
+    );
+    let title = format!("{}招商引资项目清单", state.config.city_name);
+    crate::export::download_projects(&state.store, &user.viewer, &filter, &title, &scope).await
+}
+
 pub async fn mine(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -154,6 +154,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub text: String,
+    /// The body as sent (a workbook, say).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -263,6 +265,7 @@ impl TestApp {
             status: parts.status,
             headers: parts.headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -23,6 +23,28 @@ async fn sees_exactly(app: &TestApp, user: &str, expected: &[&str]) -> Vec<Value
         );
     }
 
+    // The export: the same rows, read back from the workbook (names in column B under the
+    // title, scope and header rows; the 合计 row last).
+    let export = client.get("/projects/export.xlsx").await;
+    export.assert_status(StatusCode::OK);
+    assert!(
+        export
+            .header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment;") && d.contains("filename*=UTF-8''")),
+        "{user}: a download with a safe name"
+    );
+    let book = hezuo_office::book::read_book(&export.bytes).expect("a workbook");
+    let rows = &book.sheets[0].rows;
+    let mut exported: Vec<&str> = rows[3..]
+        .iter()
+        .filter(|r| r.first().map(String::as_str) != Some("合计"))
+        .map(|r| r[1].as_str())
+        .collect();
+    exported.sort_unstable();
+    let mut want = expected.to_vec();
+    want.sort_unstable();
+    assert_eq!(exported, want, "{user}: the export's rows");
+
     let token = app.api_token_for(user).await;
     let resp = app.api_get(&token, "/api/v1/projects?per_page=200").await;
     resp.assert_status(StatusCode::OK);
