@@ -386,6 +386,10 @@ async fn serve(
         city_name: settings.office.city_name.clone(),
         tiers: settings.tier_config()?,
         secure_cookies: settings.server.secure_cookies,
+        // Uploaded workbooks are parsed in a child process of this same binary.
+        parser: hezuo_web::import::Parser::Isolated(
+            std::env::current_exe().context("找不到 hezuo 程序自身的路径")?,
+        ),
     };
     let app = hezuo_web::app(store.clone(), web);
     println!("hezuo 已启动：http://{local}/");

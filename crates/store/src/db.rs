@@ -81,6 +81,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_figure_summaries.sql"),
         postgres: include_str!("../migrations/postgres/0004_figure_summaries.sql"),
     },
+    Migration {
+        version: 5,
+        name: "import_uploads",
+        sqlite: include_str!("../migrations/sqlite/0005_import_uploads.sql"),
+        postgres: include_str!("../migrations/postgres/0005_import_uploads.sql"),
+    },
 ];
 
 pub fn now_text() -> String {

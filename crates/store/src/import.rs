@@ -292,3 +292,81 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A workbook kept between its dry run and its commit.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub id: i64,
+    pub kind: String,
+    pub file: ImportFile,
+    pub content: Vec<u8>,
+}
+
+/// Uploads older than this are removed when the same user uploads again.
+const UPLOAD_HOURS: i64 = 24;
+
+impl Store {
+    /// Keeps an uploaded workbook for its owner; returns its id. The owner's uploads older
+    /// than a day are removed first.
+    pub async fn save_upload(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        file: &ImportFile,
+        content: &[u8],
+    ) -> Result<i64, StoreError> {
+        let user = actor
+            .user_id
+            .ok_or_else(|| StoreError::invalid("file", "只有登录用户可以上传"))?;
+        let cutoff = (chrono::Utc::now() - chrono::Duration::hours(UPLOAD_HOURS))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM import_uploads WHERE user_id = $1 AND created_at < $2")
+            .bind(user)
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO import_uploads (user_id, kind, file_name, sha256, content, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(user)
+        .bind(kind)
+        .bind(&file.name)
+        .bind(&file.sha256)
+        .bind(content)
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The caller's own upload; anyone else's is not found.
+    pub async fn upload(&self, actor: &Actor, id: i64) -> Result<Upload, StoreError> {
+        let row: Option<(i64, String, String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, kind, file_name, sha256, content FROM import_uploads WHERE id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(actor.user_id.unwrap_or(-1))
+        .fetch_optional(&self.pool)
+        .await?;
+        let (id, kind, name, sha256, content) = row.ok_or(StoreError::NotFound)?;
+        Ok(Upload {
+            id,
+            kind,
+            file: ImportFile { name, sha256 },
+            content,
+        })
+    }
+
+    /// Forgets an upload once it is imported.
+    pub async fn delete_upload(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM import_uploads WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(actor.user_id.unwrap_or(-1))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

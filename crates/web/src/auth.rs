@@ -115,6 +115,32 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// The boundary of a `multipart/form-data` body.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if !ct.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return None;
+    }
+    ct.split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"').to_string())
+}
+
+/// A small text field of a multipart body (the form puts `_csrf` first).
+fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let at = body
+        .windows(marker.len())
+        .position(|w| w == marker.as_bytes())?;
+    let rest = &body[at..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let end_marker = format!("\r\n--{boundary}");
+    let len = rest[start..]
+        .windows(end_marker.len())
+        .position(|w| w == end_marker.as_bytes())?;
+    String::from_utf8(rest[start..start + len].to_vec()).ok()
+}
+
 /// Resolves the caller and refuses state-changing browser requests without a valid CSRF token.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
     // Static assets need no caller; skip the session lookup.
@@ -129,7 +155,15 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request<Body>, next:
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let (mut parts, body) = req.into_parts();
     let body = if unsafe_method && bearer(&parts.headers).is_none() {
-        let bytes: Bytes = match axum::body::to_bytes(body, 2 * 1024 * 1024).await {
+        // An upload's token is a field of its multipart form; the route's own body limit
+        // (50 MB for uploads, 2 MB elsewhere) has already bounded what is read here.
+        let boundary = multipart_boundary(&parts.headers);
+        let limit = if boundary.is_some() {
+            crate::UPLOAD_BODY_BYTES
+        } else {
+            2 * 1024 * 1024
+        };
+        let bytes: Bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => return AppError::BadRequest("请求内容过大".into()).into_response(),
         };
@@ -142,7 +176,10 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request<Body>, next:
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .or_else(|| form_field(&bytes, "_csrf"));
+            .or_else(|| match &boundary {
+                Some(b) => multipart_field(&bytes, b, "_csrf"),
+                None => form_field(&bytes, "_csrf"),
+            });
         let ok =
             matches!((&expected, &sent), (Some(e), Some(s)) if !e.is_empty() && constant_eq(e, s));
         if !ok {

@@ -125,8 +125,6 @@ pub async fn download_projects(
     title: &str,
     scope: &str,
 ) -> Result<axum::response::Response, crate::AppError> {
-    use axum::http::header;
-    use axum::response::IntoResponse;
     // A folder of its own per download (process id and a counter).
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -144,9 +142,19 @@ pub async fn download_projects(
     let date = chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
         .format("%Y%m%d");
-    let name = format!("项目清单-{date}.xlsx");
+    Ok(xlsx_download(
+        bytes,
+        &format!("项目清单-{date}.xlsx"),
+        &format!("projects-{date}.xlsx"),
+    ))
+}
+
+/// A workbook as a download: the Chinese name per RFC 5987, an ASCII one for old clients.
+pub fn xlsx_download(bytes: Vec<u8>, name: &str, ascii_name: &str) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    Ok((
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -154,12 +162,10 @@ pub async fn download_projects(
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"projects-{date}.xlsx\"; filename*=UTF-8''{encoded}"
-                ),
+                format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"),
             ),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }

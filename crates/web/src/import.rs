@@ -23,6 +23,8 @@ pub struct ImportReport {
     pub rows: usize,
     pub dry_run: bool,
     pub sha256: String,
+    /// How the columns were understood: (column, field), sheet by sheet.
+    pub mapping: Vec<(String, String)>,
 }
 
 /// The city's dictionaries as the import resolves names against them.
@@ -157,6 +159,22 @@ pub async fn import_projects(
     let vocab = vocab(store).await?;
     let read = read_projects(&book, &vocab, today);
     report.rows = read.tables.iter().map(|t| t.rows.len()).sum();
+    for t in &read.tables {
+        let mut cols: Vec<(usize, &str)> = t
+            .mapping
+            .iter()
+            .filter_map(|(k, c)| FIELDS.iter().find(|f| f.key == k).map(|f| (*c, f.label)))
+            .collect();
+        cols.sort_unstable();
+        // The field without the template's unit: the column's own unit applies.
+        report.mapping.extend(cols.into_iter().map(|(c, label)| {
+            let field = label.split('（').next().unwrap_or(label);
+            (
+                format!("{} {}", t.sheet, t.column_name(c)),
+                field.to_string(),
+            )
+        }));
+    }
     report.errors = read.errors;
     if !report.errors.is_empty() {
         return Ok(report);
@@ -189,4 +207,168 @@ pub async fn import_projects(
         });
     }
     Ok(report)
+}
+
+// ---- the upload page ----------------------------------------------------------------------
+
+use crate::AppState;
+use crate::auth::{Chrome, CurrentUser};
+use crate::error::AppError;
+use crate::views::html;
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::response::Response;
+
+#[derive(Template)]
+#[template(path = "import/index.html")]
+struct ImportPage {
+    chrome: Chrome,
+    /// A problem with the request itself (no file chosen).
+    notice: String,
+    file_name: String,
+    report: Option<ImportReport>,
+    /// The kept upload to confirm, when the check found nothing wrong.
+    upload_id: Option<i64>,
+    /// After a commit.
+    done: bool,
+}
+
+fn page_of(state: &AppState, user: &CurrentUser) -> ImportPage {
+    ImportPage {
+        chrome: Chrome::new(state, user, "import"),
+        notice: String::new(),
+        file_name: String::new(),
+        report: None,
+        upload_id: None,
+        done: false,
+    }
+}
+
+fn may_import(user: &CurrentUser) -> Result<(), AppError> {
+    if user.viewer.can_edit_projects() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "只有合作办和区县/平台账号可以导入".into(),
+        ))
+    }
+}
+
+/// `GET /import`: choose a file.
+pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    may_import(&user)?;
+    Ok(html(&page_of(&state, &user)))
+}
+
+/// `POST /import` (multipart: `_csrf`, `file`): checks the file and stores nothing; a file
+/// without problems is kept for [`commit`].
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    may_import(&user)?;
+    let mut view = page_of(&state, &user);
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let name = safe_file_name(field.file_name().unwrap_or("upload.xlsx"));
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        view.notice = "请选择要导入的 Excel 或 CSV 文件".into();
+        return Ok(html(&view));
+    };
+    let report = import_projects(
+        &state.store,
+        &user.viewer,
+        &user.actor,
+        &state.config.parser,
+        &name,
+        &bytes,
+        true,
+        crate::project::today(),
+    )
+    .await?;
+    if report.errors.is_empty() {
+        let file = ImportFile {
+            name: name.clone(),
+            sha256: report.sha256.clone(),
+        };
+        view.upload_id = Some(
+            state
+                .store
+                .save_upload(&user.actor, "projects", &file, &bytes)
+                .await?,
+        );
+    }
+    view.file_name = name;
+    view.report = Some(report);
+    Ok(html(&view))
+}
+
+/// `POST /import/{id}/commit`: imports the file checked before, all or nothing.
+pub async fn commit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    may_import(&user)?;
+    let upload = state.store.upload(&user.actor, id).await?;
+    let report = import_projects(
+        &state.store,
+        &user.viewer,
+        &user.actor,
+        &state.config.parser,
+        &upload.file.name,
+        &upload.content,
+        false,
+        crate::project::today(),
+    )
+    .await?;
+    let done = report.errors.is_empty();
+    if done {
+        state.store.delete_upload(&user.actor, id).await?;
+    }
+    let mut view = page_of(&state, &user);
+    view.file_name = upload.file.name;
+    view.upload_id = (!done).then_some(id);
+    view.report = Some(report);
+    view.done = done;
+    Ok(html(&view))
+}
+
+/// `GET /import/templates/projects.xlsx`: the empty workbook to fill in.
+pub async fn template(Path(kind): Path<String>) -> Result<Response, AppError> {
+    if kind != "projects.xlsx" {
+        return Err(AppError::NotFound);
+    }
+    let bytes =
+        hezuo_office::import::project::template().map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(crate::export::xlsx_download(
+        bytes,
+        "项目导入模板.xlsx",
+        "project-template.xlsx",
+    ))
+}
+
+/// A file name as shown and recorded: its last path component, without control characters,
+/// at most 100 characters.
+fn safe_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    if clean.trim().is_empty() {
+        "upload.xlsx".into()
+    } else {
+        clean
+    }
 }

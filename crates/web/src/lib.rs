@@ -34,6 +34,8 @@ pub struct WebConfig {
     pub tiers: TierConfig,
     /// Set the Secure flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
+    /// Where uploaded workbooks are parsed (the server runs them in a child process).
+    pub parser: import::Parser,
 }
 
 impl Default for WebConfig {
@@ -42,6 +44,7 @@ impl Default for WebConfig {
             city_name: "湖州市".into(),
             tiers: TierConfig::default(),
             secure_cookies: false,
+            parser: import::Parser::InProcess,
         }
     }
 }
@@ -51,6 +54,9 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
 }
+
+/// The largest request body: a 50 MB workbook and the form fields around it.
+pub const UPLOAD_BODY_BYTES: usize = hezuo_office::book::MAX_FILE_BYTES + 64 * 1024;
 
 /// The whole application.
 pub fn app(store: Store, config: WebConfig) -> Router {
@@ -115,6 +121,21 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             2 * 1024 * 1024,
         ))
+        // Workbook uploads: up to 50 MB (and the form around it), on these routes only.
+        .merge(
+            Router::new()
+                .route("/import", get(import::page).post(import::upload))
+                .route("/import/{id}/commit", post(import::commit))
+                .route("/import/templates/{kind}", get(import::template))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    auth::csrf_guard,
+                ))
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    UPLOAD_BODY_BYTES,
+                )),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),

@@ -380,5 +380,58 @@ pub fn find_tables(book: &Book, fields: &[Field]) -> (Vec<Table>, Vec<CellError>
     (tables, errors)
 }
 
+/// An empty workbook to fill in: a title, the fields' headers (required ones marked *), an
+/// example row, and a 填表说明 sheet saying what each column takes. It imports as it is once
+/// the example row is replaced.
+pub fn template(
+    title: &str,
+    fields: &[Field],
+    example: &[&str],
+    notes: &[(&str, &str)],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+    let mut wb = Workbook::new();
+    let head = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(0xDDEBF7)
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let ws = wb.add_worksheet();
+    ws.set_name("导入数据")?;
+    let last = fields.len().max(1) as u16 - 1;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last,
+        title,
+        &Format::new().set_bold().set_font_size(14),
+    )?;
+    for (c, f) in fields.iter().enumerate() {
+        let label = if f.required {
+            format!("{}*", f.label)
+        } else {
+            f.label.to_string()
+        };
+        ws.write_string_with_format(1, c as u16, &label, &head)?;
+        ws.set_column_width(c as u16, (f.label.chars().count() as f64 * 2.2).max(12.0))?;
+        ws.write_string_with_format(2, c as u16, example.get(c).copied().unwrap_or(""), &cell)?;
+    }
+    ws.set_freeze_panes(2, 0)?;
+    let help = wb.add_worksheet();
+    help.set_name("填表说明")?;
+    help.set_column_width(0, 18)?;
+    help.set_column_width(1, 90)?;
+    help.write_string_with_format(0, 0, "列", &head)?;
+    help.write_string_with_format(0, 1, "怎么填", &head)?;
+    for (r, (col, how)) in notes.iter().enumerate() {
+        help.write_string(r as u32 + 1, 0, *col)?;
+        help.write_string(r as u32 + 1, 1, *how)?;
+    }
+    wb.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests;

@@ -300,3 +300,18 @@ fn a_book_crosses_between_processes_unchanged() {
     huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
     assert_eq!(crate::book::Book::decode(&huge), None);
 }
+
+#[test]
+fn the_template_reads_back_as_one_valid_project() {
+    let bytes = super::project::template().unwrap();
+    let book = read_book(&bytes).unwrap();
+    let result = read_projects(&book, &vocab(), today());
+    assert!(result.errors.is_empty(), "{:#?}", result.errors);
+    assert_eq!(result.rows.len(), 1);
+    assert_eq!(result.rows[0].value.investment_cny, Yuan::from_wan(52_000));
+    assert_eq!(
+        result.tables[0].mapping.len(),
+        FIELDS.len(),
+        "every column is recognised"
+    );
+}

@@ -439,6 +439,43 @@ impl Client<'_> {
         self.send(req).await
     }
 
+    /// Posts a multipart form: `_csrf` (unless `None`) first, then a file field `file`.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        csrf: Option<&str>,
+        file_name: &str,
+        content: &[u8],
+    ) -> TestResponse {
+        let boundary = "----hezuo-test-boundary";
+        let mut body = Vec::new();
+        if let Some(token) = csrf {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("a request");
+        self.send(req).await
+    }
+
     /// Posts owned pairs (a form built with [`project_form`]) with the CSRF token.
     pub async fn post_pairs(&mut self, path: &str, pairs: &[(String, String)]) -> TestResponse {
         let borrowed: Vec<(&str, &str)> = pairs

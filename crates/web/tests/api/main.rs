@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod csrf;
 mod headers;
+mod imports;
 mod login;
 mod progress;
 mod project_form;
