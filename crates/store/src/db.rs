@@ -87,6 +87,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_import_uploads.sql"),
         postgres: include_str!("../migrations/postgres/0005_import_uploads.sql"),
     },
+    Migration {
+        version: 6,
+        name: "import_mappings",
+        sqlite: include_str!("../migrations/sqlite/0006_import_mappings.sql"),
+        postgres: include_str!("../migrations/postgres/0006_import_mappings.sql"),
+    },
 ];
 
 pub fn now_text() -> String {

@@ -370,3 +370,53 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Every remembered column mapping of a kind of import: header shape → mapping (JSON).
+    pub async fn import_mappings(
+        &self,
+        kind: &str,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT shape, mapping FROM import_mappings WHERE kind = $1")
+                .bind(kind)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Remembers how the columns of a header shape map to fields (the last word wins).
+    pub async fn save_import_mapping(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        shape: &str,
+        mapping: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO import_mappings (kind, shape, mapping, user_id, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (kind, shape) DO UPDATE SET mapping = excluded.mapping, user_id = excluded.user_id, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(kind)
+        .bind(shape)
+        .bind(mapping)
+        .bind(actor.user_id)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        audit::write(
+            &mut tx,
+            actor,
+            "update",
+            "import_mapping",
+            None,
+            None::<&()>,
+            Some(&(kind, shape, mapping)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

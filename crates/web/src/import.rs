@@ -5,8 +5,8 @@
 
 use hezuo_domain::Viewer;
 use hezuo_office::book::{Book, check_size, read_book};
-use hezuo_office::import::CellError;
 use hezuo_office::import::project::{FIELDS, Vocab, read_projects};
+use hezuo_office::import::{CellError, Mapping, Remembered, column_letter};
 use hezuo_store::dict::DictKind;
 use hezuo_store::import::ImportFile;
 use hezuo_store::{Actor, Store, StoreError};
@@ -23,8 +23,29 @@ pub struct ImportReport {
     pub rows: usize,
     pub dry_run: bool,
     pub sha256: String,
-    /// How the columns were understood: (column, field), sheet by sheet.
-    pub mapping: Vec<(String, String)>,
+    /// The tables found and how their columns were understood (shown, and corrected, on the
+    /// page).
+    #[serde(skip)]
+    pub tables: Vec<TableView>,
+}
+
+/// A table's columns as the mapping editor shows them.
+#[derive(Debug, Clone, Default)]
+pub struct TableView {
+    pub sheet: String,
+    pub shape: String,
+    /// (column index, "C 总投资（亿元）", field key or "").
+    pub columns: Vec<(usize, String, String)>,
+}
+
+/// The mappings users set for a kind of import, by header shape (unreadable ones skipped).
+async fn remembered(store: &Store, kind: &str) -> Result<Remembered, StoreError> {
+    Ok(store
+        .import_mappings(kind)
+        .await?
+        .into_iter()
+        .filter_map(|(shape, json)| serde_json::from_str(&json).ok().map(|m| (shape, m)))
+        .collect())
 }
 
 /// The city's dictionaries as the import resolves names against them.
@@ -157,24 +178,30 @@ pub async fn import_projects(
         }
     };
     let vocab = vocab(store).await?;
-    let read = read_projects(&book, &vocab, today);
+    let read = read_projects(&book, &vocab, today, &remembered(store, "projects").await?);
+    report.tables = read
+        .tables
+        .iter()
+        .map(|t| TableView {
+            sheet: t.sheet.clone(),
+            shape: t.shape(),
+            columns: t
+                .headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| !h.is_empty())
+                .map(|(c, h)| {
+                    let field = t
+                        .mapping
+                        .iter()
+                        .find(|(_, col)| **col == c)
+                        .map_or(String::new(), |(k, _)| k.clone());
+                    (c, format!("{} {h}", column_letter(c)), field)
+                })
+                .collect(),
+        })
+        .collect();
     report.rows = read.tables.iter().map(|t| t.rows.len()).sum();
-    for t in &read.tables {
-        let mut cols: Vec<(usize, &str)> = t
-            .mapping
-            .iter()
-            .filter_map(|(k, c)| FIELDS.iter().find(|f| f.key == k).map(|f| (*c, f.label)))
-            .collect();
-        cols.sort_unstable();
-        // The field without the template's unit: the column's own unit applies.
-        report.mapping.extend(cols.into_iter().map(|(c, label)| {
-            let field = label.split('（').next().unwrap_or(label);
-            (
-                format!("{} {}", t.sheet, t.column_name(c)),
-                field.to_string(),
-            )
-        }));
-    }
     report.errors = read.errors;
     if !report.errors.is_empty() {
         return Ok(report);
@@ -223,6 +250,8 @@ use axum::response::Response;
 #[template(path = "import/index.html")]
 struct ImportPage {
     chrome: Chrome,
+    /// Every field a column can be mapped to: (key, label).
+    fields: Vec<(&'static str, &'static str)>,
     /// A problem with the request itself (no file chosen).
     notice: String,
     file_name: String,
@@ -233,9 +262,20 @@ struct ImportPage {
     done: bool,
 }
 
+impl ImportPage {
+    fn selected(&self, field: &str, key: &str) -> bool {
+        field == key
+    }
+}
+
 fn page_of(state: &AppState, user: &CurrentUser) -> ImportPage {
     ImportPage {
         chrome: Chrome::new(state, user, "import"),
+        // Without the template's unit: a column's own unit applies.
+        fields: FIELDS
+            .iter()
+            .map(|f| (f.key, f.label.split('（').next().unwrap_or(f.label)))
+            .collect(),
         notice: String::new(),
         file_name: String::new(),
         report: None,
@@ -299,7 +339,8 @@ pub async fn upload(
         crate::project::today(),
     )
     .await?;
-    if report.errors.is_empty() {
+    // Kept while it can be corrected or confirmed: whenever a table was found.
+    if !report.tables.is_empty() {
         let file = ImportFile {
             name: name.clone(),
             sha256: report.sha256.clone(),
@@ -312,6 +353,68 @@ pub async fn upload(
         );
     }
     view.file_name = name;
+    view.report = Some(report);
+    Ok(html(&view))
+}
+
+/// `POST /import/{id}/mapping` (`shape`, `c0`, `c1`, … = field key or empty): remembers how
+/// the columns of this header shape map to fields, then checks the kept file again with it.
+pub async fn remap(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    may_import(&user)?;
+    let upload = state.store.upload(&user.actor, id).await?;
+    let mut view = page_of(&state, &user);
+    let shape = form
+        .iter()
+        .find(|(k, _)| k == "shape")
+        .map(|(_, v)| v.clone())
+        .ok_or_else(|| AppError::BadRequest("缺少表头信息".into()))?;
+    let mut mapping = Mapping::new();
+    for (k, field) in &form {
+        let Some(col) = k.strip_prefix('c').and_then(|n| n.parse::<usize>().ok()) else {
+            continue;
+        };
+        if field.is_empty() {
+            continue;
+        }
+        let Some(f) = FIELDS.iter().find(|f| f.key == field) else {
+            return Err(AppError::BadRequest(format!("未知的字段：{field}")));
+        };
+        if mapping.insert(f.key.to_string(), col).is_some() {
+            view.notice = format!("“{}”只能对应一列，请重新选择", f.label);
+        }
+    }
+    if let Some(f) = FIELDS
+        .iter()
+        .find(|f| f.required && !mapping.contains_key(f.key))
+    {
+        view.notice = format!("请为“{}”选择一列", f.label);
+    }
+    if view.notice.is_empty() {
+        let json =
+            serde_json::to_string(&mapping).map_err(|e| AppError::Internal(e.to_string()))?;
+        state
+            .store
+            .save_import_mapping(&user.actor, "projects", &shape, &json)
+            .await?;
+    }
+    let report = import_projects(
+        &state.store,
+        &user.viewer,
+        &user.actor,
+        &state.config.parser,
+        &upload.file.name,
+        &upload.content,
+        true,
+        crate::project::today(),
+    )
+    .await?;
+    view.upload_id = Some(id);
+    view.file_name = upload.file.name;
     view.report = Some(report);
     Ok(html(&view))
 }

@@ -126,6 +126,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
             Router::new()
                 .route("/import", get(import::page).post(import::upload))
                 .route("/import/{id}/commit", post(import::commit))
+                .route("/import/{id}/mapping", post(import::remap))
                 .route("/import/templates/{kind}", get(import::template))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),

@@ -57,11 +57,7 @@ impl Table {
     /// A fingerprint of the header (its words, in order), so a mapping the user adjusted is
     /// found again for the next file of the same shape.
     pub fn shape(&self) -> String {
-        self.headers
-            .iter()
-            .map(|h| normalize(h))
-            .collect::<Vec<_>>()
-            .join("|")
+        shape_of(&self.headers)
     }
 
     /// The header of a column as "C（总投资（亿元））".
@@ -74,6 +70,18 @@ impl Table {
         }
     }
 }
+
+/// The headers' words in order, as [`Table::shape`] gives them.
+fn shape_of(headers: &[String]) -> String {
+    headers
+        .iter()
+        .map(|h| normalize(h))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Mappings users set, by header shape.
+pub type Remembered = std::collections::HashMap<String, Mapping>;
 
 /// "A", "B", … "AA".
 pub fn column_letter(col: usize) -> String {
@@ -244,7 +252,7 @@ const HEADER_SEARCH_ROWS: usize = 30;
 /// Finds the table of `fields` in a sheet: the header (one row or two) matching the most
 /// fields, at least two of them including every required one. `None` for a sheet without
 /// such a header (a notes sheet, an empty sheet).
-pub fn find_table(sheet: &Sheet, fields: &[Field]) -> Option<Table> {
+pub fn find_table(sheet: &Sheet, fields: &[Field], remembered: &Remembered) -> Option<Table> {
     let required: Vec<&str> = fields
         .iter()
         .filter(|f| f.required)
@@ -270,7 +278,19 @@ pub fn find_table(sheet: &Sheet, fields: &[Field]) -> Option<Table> {
             }
         }
     }
-    let (_, _, header_rows, headers, mapping) = best?;
+    let (_, _, header_rows, headers, detected) = best?;
+    // A mapping the user set for this header's shape wins, as far as it still fits.
+    let shape = shape_of(&headers);
+    let mapping = remembered
+        .get(&shape)
+        .map(|m| {
+            m.iter()
+                .filter(|(k, c)| **c < headers.len() && fields.iter().any(|f| f.key == k.as_str()))
+                .map(|(k, c)| (k.clone(), *c))
+                .collect::<Mapping>()
+        })
+        .filter(|m| required.iter().all(|k| m.contains_key(*k)))
+        .unwrap_or(detected);
     let last = *header_rows.last()?;
     let rows = data_rows(sheet, last + 1, &headers, &mapping);
     let above = sheet.rows[..header_rows[0]]
@@ -352,12 +372,16 @@ fn is_notes_sheet(name: &str) -> bool {
 
 /// Every table of `fields` in the book (notes sheets skipped), and, when there is none, the
 /// problem saying so.
-pub fn find_tables(book: &Book, fields: &[Field]) -> (Vec<Table>, Vec<CellError>) {
+pub fn find_tables(
+    book: &Book,
+    fields: &[Field],
+    remembered: &Remembered,
+) -> (Vec<Table>, Vec<CellError>) {
     let tables: Vec<Table> = book
         .sheets
         .iter()
         .filter(|s| !is_notes_sheet(&s.name))
-        .filter_map(|s| find_table(s, fields))
+        .filter_map(|s| find_table(s, fields, remembered))
         .collect();
     let mut errors = Vec::new();
     if tables.is_empty() {

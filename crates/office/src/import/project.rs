@@ -3,7 +3,7 @@
 //! the same rules as the form ([`ProjectInput::validate`]), so a row is stored only if the
 //! form would have stored it.
 
-use super::{CellError, Field, Table, find_tables, normalize};
+use super::{CellError, Field, Remembered, Table, find_tables, normalize};
 use crate::book::{Book, Sheet};
 use chrono::NaiveDate;
 use hezuo_domain::cells::{Sourced, half_width, parse_date, unit_in_header};
@@ -243,8 +243,13 @@ pub struct ProjectSheetResult {
 }
 
 /// Reads every project table in the book. `today` bounds dates, as in the form.
-pub fn read_projects(book: &Book, vocab: &Vocab, today: NaiveDate) -> ProjectSheetResult {
-    let (tables, mut errors) = find_tables(book, FIELDS);
+pub fn read_projects(
+    book: &Book,
+    vocab: &Vocab,
+    today: NaiveDate,
+    remembered: &Remembered,
+) -> ProjectSheetResult {
+    let (tables, mut errors) = find_tables(book, FIELDS, remembered);
     let mut rows = Vec::new();
     let mut names = Names {
         vocab,

@@ -128,7 +128,7 @@ pub(crate) fn messy_workbook() -> Vec<u8> {
 #[test]
 fn finds_the_table_under_a_title_with_a_two_row_header() {
     let book = read_book(&messy_workbook()).unwrap();
-    let (tables, errors) = find_tables(&book, FIELDS);
+    let (tables, errors) = find_tables(&book, FIELDS, &Remembered::new());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(tables.len(), 1, "the notes sheet is not a table");
     let t = &tables[0];
@@ -145,7 +145,7 @@ fn finds_the_table_under_a_title_with_a_two_row_header() {
 #[test]
 fn reads_messy_rows_into_drafts() {
     let book = read_book(&messy_workbook()).unwrap();
-    let result = read_projects(&book, &vocab(), today());
+    let result = read_projects(&book, &vocab(), today(), &Remembered::new());
     assert!(result.errors.is_empty(), "{:#?}", result.errors);
     let rows = &result.rows;
     assert_eq!(rows.len(), 3);
@@ -203,7 +203,7 @@ fn every_problem_is_reported_with_sheet_row_column_and_value() {
         }
     }
     let book = read_book(&wb.save_to_buffer().unwrap()).unwrap();
-    let result = read_projects(&book, &vocab(), today());
+    let result = read_projects(&book, &vocab(), today(), &Remembered::new());
     assert_eq!(result.rows.len(), 1);
     let at = |row: usize, col: &str| {
         result
@@ -228,7 +228,7 @@ fn csv_in_gb18030_with_a_bom_less_header() {
     let text = "项目名称,协议投资(亿元),来源地,所属区县\n甲项目,1.5,上海,德清\n合计,1.5,,\n";
     let (bytes, _, _) = encoding_rs::GB18030.encode(text);
     let book = read_book(&bytes).unwrap();
-    let result = read_projects(&book, &vocab(), today());
+    let result = read_projects(&book, &vocab(), today(), &Remembered::new());
     assert!(result.errors.is_empty(), "{:#?}", result.errors);
     assert_eq!(result.rows.len(), 1);
     assert_eq!(result.rows[0].value.investment_cny, Yuan::from_wan(15_000));
@@ -240,7 +240,7 @@ fn a_workbook_without_a_project_table_says_so() {
     let mut wb = Workbook::new();
     wb.add_worksheet().write(0, 0, "只是一张说明").unwrap();
     let book = read_book(&wb.save_to_buffer().unwrap()).unwrap();
-    let result = read_projects(&book, &vocab(), today());
+    let result = read_projects(&book, &vocab(), today(), &Remembered::new());
     assert!(result.rows.is_empty());
     assert_eq!(result.errors.len(), 1);
     assert!(
@@ -305,7 +305,7 @@ fn a_book_crosses_between_processes_unchanged() {
 fn the_template_reads_back_as_one_valid_project() {
     let bytes = super::project::template().unwrap();
     let book = read_book(&bytes).unwrap();
-    let result = read_projects(&book, &vocab(), today());
+    let result = read_projects(&book, &vocab(), today(), &Remembered::new());
     assert!(result.errors.is_empty(), "{:#?}", result.errors);
     assert_eq!(result.rows.len(), 1);
     assert_eq!(result.rows[0].value.investment_cny, Yuan::from_wan(52_000));
@@ -314,4 +314,28 @@ fn the_template_reads_back_as_one_valid_project() {
         FIELDS.len(),
         "every column is recognised"
     );
+}
+
+#[test]
+fn a_mapping_set_for_a_shape_is_used_for_the_next_file_of_that_shape() {
+    // "负责人" is not a word for any field; the user says it is the 招商人员 column, and that
+    // 备注 holds the 建设内容.
+    let csv =
+        "项目名称,协议投资（万元）,来源地,区县,负责人,备注\n甲项目,100,上海,吴兴,张三,新建厂房\n";
+    let book = read_book(csv.as_bytes()).unwrap();
+    let first = read_projects(&book, &vocab(), today(), &Remembered::new());
+    let table = &first.tables[0];
+    assert!(!table.mapping.contains_key("promoter"));
+    let mut mapping = table.mapping.clone();
+    mapping.insert("promoter".into(), 4);
+    mapping.insert("summary".into(), 5);
+    let remembered = Remembered::from([(table.shape(), mapping)]);
+    let second = read_projects(&book, &vocab(), today(), &remembered);
+    assert!(second.errors.is_empty(), "{:?}", second.errors);
+    assert_eq!(second.rows[0].value.promoter, "张三");
+    assert_eq!(second.rows[0].value.summary, "新建厂房");
+    // A remembered mapping without a required field is not used.
+    let broken = Remembered::from([(table.shape(), Mapping::from([("summary".to_string(), 5)]))]);
+    let third = read_projects(&book, &vocab(), today(), &broken);
+    assert_eq!(third.rows[0].value.name, "甲项目");
 }

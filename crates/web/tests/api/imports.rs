@@ -119,3 +119,63 @@ async fn the_template_downloads_and_an_empty_upload_is_explained() {
     let empty = office.post_file("/import", Some(&csrf), "", b"").await;
     assert!(empty.text.contains("请选择要导入的"), "{}", empty.text);
 }
+
+#[tokio::test]
+async fn a_corrected_mapping_is_used_now_and_for_the_next_file_of_the_same_shape() {
+    let app = TestApp::spawn().await;
+    let mut area = app.login_as("area").await;
+    let csrf = area.csrf.clone();
+    // "负责人" is nobody's word for a field; the user says it is 招商人员.
+    let csv = "项目名称,协议投资（万元）,来源地,区县,负责人\n映射项目,100,上海,吴兴,张三\n";
+    let page = area
+        .post_file("/import", Some(&csrf), "m.csv", csv.as_bytes())
+        .await;
+    let id = page
+        .text
+        .split("action=\"/import/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("a kept upload")
+        .to_string();
+    let shape = page
+        .text
+        .split("name=\"shape\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the header's shape")
+        .replace("&#124;", "|")
+        .replace("&#x7c;", "|");
+    let path = format!("/import/{id}/mapping");
+    let pairs = [
+        ("shape", shape.as_str()),
+        ("c0", "name"),
+        ("c1", "investment_wan"),
+        ("c2", "origin"),
+        ("c3", "district_code"),
+        ("c4", "promoter"),
+    ];
+    // Two columns for one field is refused and saves nothing.
+    let clash = area
+        .post_form(
+            &path,
+            &[("shape", shape.as_str()), ("c0", "name"), ("c4", "name")],
+        )
+        .await;
+    assert!(clash.text.contains("只能对应一列"), "{}", clash.text);
+    let again = area.post_form(&path, &pairs).await;
+    again.assert_status(StatusCode::OK);
+    assert!(again.text.contains("检查通过"), "{}", again.text);
+    assert!(
+        again.text.contains("<option value=\"promoter\" selected>"),
+        "the page shows the corrected mapping"
+    );
+    // A new upload of the same shape is read with it.
+    let next = area
+        .post_file("/import", Some(&csrf), "m2.csv", csv.as_bytes())
+        .await;
+    assert!(
+        next.text.contains("<option value=\"promoter\" selected>"),
+        "{}",
+        next.text
+    );
+}
