@@ -302,12 +302,9 @@ pub struct Upload {
     pub content: Vec<u8>,
 }
 
-/// Uploads older than this are removed when the same user uploads again.
-const UPLOAD_HOURS: i64 = 24;
-
 impl Store {
-    /// Keeps an uploaded workbook for its owner; returns its id. The owner's uploads older
-    /// than a day are removed first.
+    /// Keeps an uploaded workbook for its owner; returns its id. Only the owner's latest
+    /// upload is kept (the one on their screen), so uploads never pile up.
     pub async fn save_upload(
         &self,
         actor: &Actor,
@@ -318,12 +315,9 @@ impl Store {
         let user = actor
             .user_id
             .ok_or_else(|| StoreError::invalid("file", "只有登录用户可以上传"))?;
-        let cutoff = (chrono::Utc::now() - chrono::Duration::hours(UPLOAD_HOURS))
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM import_uploads WHERE user_id = $1 AND created_at < $2")
+        sqlx::query("DELETE FROM import_uploads WHERE user_id = $1")
             .bind(user)
-            .bind(cutoff)
             .execute(&mut *tx)
             .await?;
         let id: i64 = sqlx::query_scalar(

@@ -419,14 +419,27 @@ pub async fn remap(
     Ok(html(&view))
 }
 
-/// `POST /import/{id}/commit`: imports the file checked before, all or nothing.
+#[derive(Debug, serde::Deserialize)]
+pub struct CommitForm {
+    /// The SHA-256 of the file the page showed as checked.
+    sha256: String,
+}
+
+/// `POST /import/{id}/commit` (`sha256`): imports the file checked before, all or nothing —
+/// only if it is still the file the page showed (a newer upload replaces the kept one).
 pub async fn commit(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
+    axum::Form(form): axum::Form<CommitForm>,
 ) -> Result<Response, AppError> {
     may_import(&user)?;
     let upload = state.store.upload(&user.actor, id).await?;
+    if upload.file.sha256 != form.sha256 {
+        return Err(AppError::Conflict(
+            "这份文件已被您之后上传的文件替换，请确认当前页面上的文件后再导入".into(),
+        ));
+    }
     let report = import_projects(
         &state.store,
         &user.viewer,

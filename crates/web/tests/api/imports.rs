@@ -51,16 +51,24 @@ async fn a_checked_file_is_imported_on_confirmation_and_a_bad_one_stores_nothing
         .expect("a confirmation form")
         .to_string();
     let path = format!("/import/{action}");
+    let sha = good
+        .text
+        .split("name=\"sha256\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the checked file's hash")
+        .to_string();
+    let confirm = [("sha256", sha.as_str())];
 
     // Someone else cannot confirm another's upload.
     let mut office = app.login_as("office").await;
     office
-        .post_form(&path, &[])
+        .post_form(&path, &confirm)
         .await
         .assert_status(StatusCode::NOT_FOUND);
     assert_eq!(app.project_count().await, before);
 
-    let done = area.post_form(&path, &[]).await;
+    let done = area.post_form(&path, &confirm).await;
     done.assert_status(StatusCode::OK);
     assert!(
         done.text.contains("新增 <strong>2</strong>"),
@@ -69,7 +77,7 @@ async fn a_checked_file_is_imported_on_confirmation_and_a_bad_one_stores_nothing
     );
     assert_eq!(app.project_count().await, before + 2);
     // Confirmed once: the upload is gone.
-    area.post_form(&path, &[])
+    area.post_form(&path, &confirm)
         .await
         .assert_status(StatusCode::NOT_FOUND);
     // The same file again updates, never duplicates.
@@ -178,4 +186,45 @@ async fn a_corrected_mapping_is_used_now_and_for_the_next_file_of_the_same_shape
         "{}",
         next.text
     );
+}
+
+#[tokio::test]
+async fn a_confirmation_imports_only_the_file_its_page_showed() {
+    let app = TestApp::spawn().await;
+    let before = app.project_count().await;
+    let mut area = app.login_as("area").await;
+    let csrf = area.csrf.clone();
+    let form_of = |text: &str| {
+        let action = text
+            .split("action=\"/import/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("a confirmation form")
+            .to_string();
+        let sha = text
+            .split("name=\"sha256\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("a hash")
+            .to_string();
+        (format!("/import/{action}"), sha)
+    };
+    let first = area
+        .post_file("/import", Some(&csrf), "a.csv", GOOD.as_bytes())
+        .await;
+    let other = GOOD.replace("导入甲项目", "导入丙项目");
+    let second = area
+        .post_file("/import", Some(&csrf), "b.csv", other.as_bytes())
+        .await;
+    // The first page's confirmation no longer imports anything: the second upload replaced it.
+    let (path, sha) = form_of(&first.text);
+    area.post_form(&path, &[("sha256", sha.as_str())])
+        .await
+        .assert_status(StatusCode::CONFLICT);
+    assert_eq!(app.project_count().await, before);
+    let (path, sha) = form_of(&second.text);
+    let done = area.post_form(&path, &[("sha256", sha.as_str())]).await;
+    done.assert_status(StatusCode::OK);
+    assert_eq!(app.project_count().await, before + 2);
+    assert!(done.text.contains("已导入“b.csv”"), "{}", done.text);
 }
