@@ -12,6 +12,12 @@ struct Env {
     db: String,
 }
 
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 fn env(name: &str) -> Env {
     let dir = std::env::temp_dir().join(format!("hezuo-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

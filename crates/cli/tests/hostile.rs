@@ -8,15 +8,26 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use zip::write::SimpleFileOptions;
 
-fn dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hezuo-hostile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A folder for one test's files, removed when the test ends (they include a 50 MB file).
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(test: &str) -> Dir {
+        let dir = std::env::temp_dir().join(format!("hezuo-hostile-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Dir(dir)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// `hezuo import projects FILE --json` on an empty database: (exit code, first error, time).
-fn import(name: &str, bytes: &[u8]) -> (Option<i32>, String, Duration) {
-    let dir = dir();
+fn import(dir: &Dir, name: &str, bytes: &[u8]) -> (Option<i32>, String, Duration) {
+    let dir = &dir.0;
     let file = dir.join(name);
     std::fs::write(&file, bytes).unwrap();
     let db = format!("sqlite://{}", dir.join(format!("{name}.db")).display());
@@ -81,8 +92,8 @@ fn sheet_xml(dimension: &str, body: &str) -> Vec<u8> {
 }
 
 #[track_caller]
-fn refused(name: &str, bytes: &[u8], expect: &str) {
-    let (code, message, took) = import(name, bytes);
+fn refused(dir: &Dir, name: &str, bytes: &[u8], expect: &str) {
+    let (code, message, took) = import(dir, name, bytes);
     assert_eq!(code, Some(1), "{name}: {message}");
     assert!(message.contains(expect), "{name}: {message}");
     assert!(took < Duration::from_secs(2), "{name} took {took:?}");
@@ -90,20 +101,38 @@ fn refused(name: &str, bytes: &[u8], expect: &str) {
 
 #[test]
 fn hostile_files_are_refused_within_two_seconds_with_a_reason() {
+    let dir = Dir::new("corpus");
     // Not a workbook, whatever the name says.
-    refused("renamed.xlsx", b"%PDF-1.7\n\x00\x01binary", "不是有效的");
-    refused("broken.xlsx", b"PK\x03\x04garbage", "不是有效的 Excel");
+    refused(
+        &dir,
+        "renamed.xlsx",
+        b"%PDF-1.7\n\x00\x01binary",
+        "不是有效的",
+    );
+    refused(
+        &dir,
+        "broken.xlsx",
+        b"PK\x03\x04garbage",
+        "不是有效的 Excel",
+    );
     // Over 50 MB.
-    refused("big.xlsx", &vec![b' '; 50 * 1024 * 1024 + 1], "超过 50 MB");
+    refused(
+        &dir,
+        "big.xlsx",
+        &vec![b' '; 50 * 1024 * 1024 + 1],
+        "超过 50 MB",
+    );
     // A zip bomb: 200 MB of one byte in a few hundred KB.
     let zeros = vec![b'0'; 200 * 1024 * 1024];
     refused(
+        &dir,
         "bomb.xlsx",
         &workbook_with(&[("xl/worksheets/sheet1.xml", zeros)]),
         "压缩炸弹",
     );
     // A sheet declaring all of XFD1048576.
     refused(
+        &dir,
         "xfd.xlsx",
         &workbook_with(&[("xl/worksheets/sheet1.xml", sheet_xml("A1:XFD1048576", ""))]),
         "超出上限",
@@ -111,6 +140,7 @@ fn hostile_files_are_refused_within_two_seconds_with_a_reason() {
     // A shared-string table declaring a billion entries.
     let sst = b"<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1000000000\" uniqueCount=\"1000000000\"><si><t>a</t></si></sst>".to_vec();
     refused(
+        &dir,
         "sst.xlsx",
         &workbook_with(&[("xl/sharedStrings.xml", sst)]),
         "共享字符串",
@@ -146,7 +176,8 @@ fn a_bomb_that_lies_about_its_size_is_stopped_at_the_size_it_declares() {
     let sheet = sheet_xml("A1", &body);
     drop(body);
     let bytes = lie_about_sizes(workbook_with(&[("xl/worksheets/sheet1.xml", sheet)]), 1024);
-    let (code, message, took) = import("liar.xlsx", &bytes);
+    let dir = Dir::new("liar");
+    let (code, message, took) = import(&dir, "liar.xlsx", &bytes);
     assert_eq!(code, Some(1), "{message}");
     assert!(message.contains("经过恶意构造"), "{message}");
     assert!(took < Duration::from_secs(2), "took {took:?}");
