@@ -244,6 +244,9 @@ pub fn parse_workbook() -> std::process::ExitCode {
         Resource::DATA.set(PARSE_MEMORY_BYTES, PARSE_MEMORY_BYTES),
         Resource::CPU.set(60, 60),
     ];
+    // A parser's panic is reported as the file's problem (read_book catches it); its message
+    // must not reach the user's screen through stderr.
+    std::panic::set_hook(Box::new(|_| {}));
     if limits.iter().any(Result::is_err) {
         eprintln!("无法设置解析进程的资源上限");
         return std::process::ExitCode::from(4);

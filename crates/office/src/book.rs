@@ -99,11 +99,17 @@ pub fn check_size(bytes: &[u8]) -> Result<(), BookError> {
 /// Reads a whole workbook. Limits are checked before anything large is built.
 pub fn read_book(bytes: &[u8]) -> Result<Book, BookError> {
     check_size(bytes)?;
-    match Format::sniff(bytes) {
-        Format::Xlsx => read_xlsx(bytes),
-        Format::Xls => read_xls(bytes),
-        Format::Csv => read_csv(bytes),
-    }
+    // The parsers are third-party code fed hostile bytes: a panic in them (fuzzing found an
+    // arithmetic overflow in calamine's cell references) is a file that cannot be read, not
+    // a crash of the caller. Nothing here holds state across the call, so unwinding is safe.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        match Format::sniff(bytes) {
+            Format::Xlsx => read_xlsx(bytes),
+            Format::Xls => read_xls(bytes),
+            Format::Csv => read_csv(bytes),
+        }
+    }))
+    .unwrap_or_else(|_| Err(BookError::Corrupt("解析器无法处理该文件的内容".into())))
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Book, BookError> {
