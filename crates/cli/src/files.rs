@@ -6,23 +6,33 @@ use clap::{Args, Subcommand};
 use hezuo_domain::{Role, Viewer};
 use hezuo_store::project::ProjectFilter;
 use hezuo_store::{Actor, Store};
-use hezuo_web::import::{PARSE_MEMORY_BYTES, Parser};
+use hezuo_web::import::{ImportKind, PARSE_MEMORY_BYTES, Parser};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// What an import reads: the file and how to run it.
+#[derive(Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    /// Check everything, store nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Print {"inserted":N,"updated":N,"errors":[{"sheet","row","column","value","message"}]}
+    #[arg(long)]
+    json: bool,
+}
+
+/// All or nothing: one bad row stores nothing. Exit 0 when stored (or a dry run found no
+/// problem), 1 when any problem was found.
 #[derive(Subcommand)]
 pub enum ImportCommand {
-    /// Projects (项目库) from .xlsx, .xls or .csv. All or nothing: one bad row stores nothing.
-    /// Exit 0 when stored (or a dry run found no problem), 1 when any problem was found.
-    Projects {
-        file: PathBuf,
-        /// Check everything, store nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// Print {"inserted":N,"updated":N,"errors":[{"sheet","row","column","value","message"}]}
-        #[arg(long)]
-        json: bool,
-    },
+    /// Projects (项目库) from .xlsx, .xls or .csv; re-importing updates, never duplicates.
+    Projects(ImportArgs),
+    /// Annual plans (年度投资计划) of projects already stored; the year may be in the title.
+    Plans(ImportArgs),
+    /// Monthly progress (月度进展) of projects already stored; the month may be in the title,
+    /// a year-to-date column (1-N月累计) files the month's share.
+    Progress(ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -115,22 +125,30 @@ fn system_viewer() -> Viewer {
 
 /// Runs an import; returns whether it succeeded (false: problems found, nothing stored).
 pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<bool> {
-    let ImportCommand::Projects {
-        file,
-        dry_run,
-        json,
-    } = command;
+    let (
+        kind,
+        ImportArgs {
+            file,
+            dry_run,
+            json,
+        },
+    ) = match command {
+        ImportCommand::Projects(a) => (ImportKind::Projects, a),
+        ImportCommand::Plans(a) => (ImportKind::Plans, a),
+        ImportCommand::Progress(a) => (ImportKind::Progress, a),
+    };
     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
     let name = file
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let today = chrono::Local::now().date_naive();
     let exe = std::env::current_exe().context("找不到 hezuo 程序自身的路径")?;
-    let report = hezuo_web::import::import_projects(
+    let report = hezuo_web::import::import_workbook(
         store,
         &system_viewer(),
         &Actor::system("cli import"),
         &Parser::Isolated(exe),
+        kind,
         &name,
         &bytes,
         dry_run,
@@ -156,8 +174,11 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<boo
             "已导入"
         };
         println!(
-            "{verb}：{name} 共 {} 行，新增 {} 个项目，更新 {} 个项目。",
-            report.rows, report.inserted, report.updated
+            "{verb}：{name} 共 {} 行，新增 {} {what}，更新 {} {what}。",
+            report.rows,
+            report.inserted,
+            report.updated,
+            what = kind.counted()
         );
     } else {
         eprintln!(

@@ -167,6 +167,67 @@ fn a_messy_workbook_imports_all_or_nothing_and_reimports_without_duplicates() {
 }
 
 #[test]
+fn plans_and_progress_import_from_the_command_line() {
+    let env = env("records");
+    let path = env.dir.join("new.xlsx");
+    workbook(&path, "45366");
+    let out = hezuo(&env.db, &["import", "projects", path.to_str().unwrap()]);
+    assert!(out.status.success());
+
+    let plans = env.dir.join("计划.csv");
+    std::fs::write(
+        &plans,
+        "2024年度投资计划\n项目名称,区县,年度计划投资（万元）,计划竣工\n\
+         导入测试甲项目,吴兴,12000,2025.6\n导入测试乙项目,南浔,不详,\n",
+    )
+    .unwrap();
+    let p = plans.to_str().unwrap();
+    let out = hezuo(&env.db, &["import", "plans", p, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["errors"][0]["row"], 4, "{v}");
+    assert_eq!(v["errors"][0]["column"], "C（年度计划投资（万元））");
+    std::fs::write(
+        &plans,
+        "2024年度投资计划\n项目名称,区县,年度计划投资（万元）,计划竣工\n\
+         导入测试甲项目,吴兴,12000,2025.6\n导入测试乙项目,南浔,8000,\n",
+    )
+    .unwrap();
+    let out = hezuo(&env.db, &["import", "plans", p]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("新增 2 个年度计划"));
+
+    let progress = env.dir.join("进展.csv");
+    std::fs::write(
+        &progress,
+        "项目名称,填报月份,本月完成投资（万元）,形象进度,需协调事项\n\
+         导入测试甲项目,2024.5,1500,厂房基础施工,无\n",
+    )
+    .unwrap();
+    let p = progress.to_str().unwrap();
+    let out = hezuo(&env.db, &["import", "progress", p, "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(json(&out)["inserted"], 1);
+    let out = hezuo(&env.db, &["import", "progress", p, "--json"]);
+    assert_eq!(
+        (
+            json(&out)["inserted"].clone(),
+            json(&out)["updated"].clone()
+        ),
+        (0.into(), 1.into())
+    );
+}
+
+#[test]
 fn the_export_reads_back_in_openpyxl_with_equal_figures() {
     let env = env("export");
     let path = env.dir.join("out.xlsx");

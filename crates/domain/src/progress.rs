@@ -278,6 +278,41 @@ impl ProgressInput {
     }
 }
 
+/// A project as a plan or progress sheet names it: by its national code, else by name (and
+/// district, when the sheet has one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectRef {
+    pub code: Option<String>,
+    pub name: String,
+    pub district_code: Option<String>,
+}
+
+impl fmt::Display for ProjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(c) if self.name.is_empty() => f.write_str(c),
+            _ => f.write_str(&self.name),
+        }
+    }
+}
+
+/// A row of an annual-plan sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRecord {
+    pub project: ProjectRef,
+    pub plan: Plan,
+}
+
+/// A row of a monthly-progress sheet. When `year_to_date`, `progress.invested` is the year's
+/// total up to the month (the 1-N月累计 offices often report) and the month's own share is what
+/// it adds to the months before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressRecord {
+    pub project: ProjectRef,
+    pub progress: Progress,
+    pub year_to_date: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,7 +63,7 @@ struct Existing {
 
 /// A name as compared for matching: full-width forms and spaces do not make another project
 /// ("ＡＢＣ　精密部件" is "ABC精密部件").
-fn name_key(name: &str, district: &str) -> (String, String) {
+pub(crate) fn name_key(name: &str, district: &str) -> (String, String) {
     let mut n = half_width(name);
     n.retain(|c| !c.is_whitespace());
     (n, district.to_string())
@@ -266,31 +266,43 @@ impl Store {
             }
             return Ok(out);
         }
-        #[derive(Serialize)]
-        struct Record<'a> {
-            file: &'a ImportFile,
-            rows: usize,
-            inserted: usize,
-            updated: usize,
-        }
-        audit::write(
-            &mut tx,
-            actor,
-            "import",
-            "project",
-            None,
-            None::<&()>,
-            Some(&Record {
-                file,
-                rows: rows.len(),
-                inserted: out.inserted,
-                updated: out.updated,
-            }),
-        )
-        .await?;
+        record_import(&mut tx, actor, "project", file, rows.len(), &out).await?;
         tx.commit().await?;
         Ok(out)
     }
+}
+
+/// The one audit row an import leaves: the file, its SHA-256 and the counts.
+pub(crate) async fn record_import(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    entity: &str,
+    file: &ImportFile,
+    rows: usize,
+    out: &ImportOutcome,
+) -> Result<(), StoreError> {
+    #[derive(Serialize)]
+    struct Record<'a> {
+        file: &'a ImportFile,
+        rows: usize,
+        inserted: usize,
+        updated: usize,
+    }
+    audit::write(
+        tx,
+        actor,
+        "import",
+        entity,
+        None,
+        None::<&()>,
+        Some(&Record {
+            file,
+            rows,
+            inserted: out.inserted,
+            updated: out.updated,
+        }),
+    )
+    .await
 }
 
 /// A workbook kept between its dry run and its commit.

@@ -12,6 +12,7 @@ pub mod dict;
 pub mod import;
 pub mod progress;
 pub mod project;
+mod records;
 pub mod stats;
 
 pub use audit::{Actor, AuditEntry};

@@ -252,22 +252,7 @@ impl Store {
             .await
             .map_err(|e| crate::db::unique_as_conflict(e, "该月报刚被他人填报，请刷新后再填"))?,
         };
-        // Filing again (after a return, say) must not open the same blocker twice: one that is
-        // already open for the project with the same kind and description is kept as it is.
-        for (kind, description) in &progress.blockers {
-            sqlx::query(
-                "INSERT INTO blockers (project_id, kind, description, opened_on, resolved_on, progress_id) \
-                 SELECT $1, $2, $3, $4, NULL, $5 WHERE NOT EXISTS (SELECT 1 FROM blockers \
-                 WHERE project_id = $1 AND kind = $2 AND description = $3 AND resolved_on IS NULL)",
-            )
-            .bind(project_id)
-            .bind(kind.code())
-            .bind(description.clone())
-            .bind(progress.month.last_day().to_string())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
+        open_blockers_in_tx(&mut tx, project_id, id, progress.month, &progress.blockers).await?;
         let after = fetch_progress(&mut tx, id).await?;
         let action = if before.is_some() {
             "resubmit"
@@ -619,4 +604,31 @@ async fn fetch_progress(
         .bind(id)
         .fetch_one(&mut **tx)
         .await?)
+}
+
+/// Opens the blocking factors a report names, dated the report month's last day. Filing again
+/// (after a return, say) must not open the same blocker twice: one already open for the
+/// project with the same kind and description is kept as it is.
+pub(crate) async fn open_blockers_in_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    project_id: i64,
+    progress_id: i64,
+    month: Month,
+    blockers: &[(hezuo_domain::BlockerKind, String)],
+) -> Result<(), StoreError> {
+    for (kind, description) in blockers {
+        sqlx::query(
+            "INSERT INTO blockers (project_id, kind, description, opened_on, resolved_on, progress_id) \
+             SELECT $1, $2, $3, $4, NULL, $5 WHERE NOT EXISTS (SELECT 1 FROM blockers \
+             WHERE project_id = $1 AND kind = $2 AND description = $3 AND resolved_on IS NULL)",
+        )
+        .bind(project_id)
+        .bind(kind.code())
+        .bind(description.clone())
+        .bind(month.last_day().to_string())
+        .bind(progress_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -45,6 +45,8 @@ mod migrations;
 mod progress;
 #[path = "contract/projects.rs"]
 mod projects;
+#[path = "contract/record_imports.rs"]
+mod record_imports;
 #[path = "contract/scope.rs"]
 mod scope;
 #[path = "contract/stages.rs"]

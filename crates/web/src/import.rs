@@ -1,17 +1,82 @@
 //! A workbook's way into the store: read and validate it (`hezuo_office::import`), resolve
-//! names with the city's dictionaries, then store all or nothing (`Store::import_projects`).
-//! The CLI's `hezuo import` and (later) the upload page both go through [`import_projects`],
-//! so they report the same problems in the same words.
+//! names with the city's dictionaries, then store all or nothing (`Store::import_projects`,
+//! `import_plans`, `import_progress`). The CLI's `hezuo import` and the upload page both go
+//! through [`import_workbook`], so they report the same problems in the same words.
 
 use hezuo_domain::Viewer;
 use hezuo_office::book::{Book, check_size, read_book};
 use hezuo_office::import::project::{FIELDS, Vocab, read_projects};
-use hezuo_office::import::{CellError, Mapping, Remembered, column_letter};
+use hezuo_office::import::records::{PLAN_FIELDS, PROGRESS_FIELDS, read_plans, read_progress};
+use hezuo_office::import::{CellError, Field, Mapping, Remembered, SheetResult, column_letter};
 use hezuo_store::dict::DictKind;
-use hezuo_store::import::ImportFile;
+use hezuo_store::import::{ImportFile, ImportOutcome};
 use hezuo_store::{Actor, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// What a workbook holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Projects,
+    Plans,
+    Progress,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 3] = [
+        ImportKind::Projects,
+        ImportKind::Plans,
+        ImportKind::Progress,
+    ];
+
+    /// As stored with uploads and mappings, and in URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Projects => "projects",
+            ImportKind::Plans => "plans",
+            ImportKind::Progress => "progress",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ImportKind> {
+        ImportKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportKind::Projects => "项目",
+            ImportKind::Plans => "年度计划",
+            ImportKind::Progress => "月度进展",
+        }
+    }
+
+    /// What one row is counted as: "个项目", "个年度计划", "份月报".
+    pub fn counted(self) -> &'static str {
+        match self {
+            ImportKind::Projects => "个项目",
+            ImportKind::Plans => "个年度计划",
+            ImportKind::Progress => "份月报",
+        }
+    }
+
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            ImportKind::Projects => FIELDS,
+            ImportKind::Plans => PLAN_FIELDS,
+            ImportKind::Progress => PROGRESS_FIELDS,
+        }
+    }
+
+    /// The empty workbook to fill in.
+    pub fn template(self) -> Result<Vec<u8>, String> {
+        match self {
+            ImportKind::Projects => hezuo_office::import::project::template(),
+            ImportKind::Plans => hezuo_office::import::records::plan_template(),
+            ImportKind::Progress => hezuo_office::import::records::progress_template(),
+        }
+        .map_err(|e| e.to_string())
+    }
+}
 
 /// What an import did, in the CLI's `--json` shape.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -146,13 +211,14 @@ pub async fn parse_book(parser: &Parser, bytes: &[u8]) -> Result<Book, String> {
     }
 }
 
-/// Imports a project workbook. Nothing is stored when any problem is found or on a dry run.
+/// Imports a workbook of `kind`. Nothing is stored when any problem is found or on a dry run.
 #[allow(clippy::too_many_arguments)]
-pub async fn import_projects(
+pub async fn import_workbook(
     store: &Store,
     viewer: &Viewer,
     actor: &Actor,
     parser: &Parser,
+    kind: ImportKind,
     file_name: &str,
     bytes: &[u8],
     dry_run: bool,
@@ -178,62 +244,107 @@ pub async fn import_projects(
         }
     };
     let vocab = vocab(store).await?;
-    let read = read_projects(&book, &vocab, today, &remembered(store, "projects").await?);
-    report.tables = read
-        .tables
-        .iter()
-        .map(|t| TableView {
-            sheet: t.sheet.clone(),
-            shape: t.shape(),
-            columns: t
-                .headers
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| !h.is_empty())
-                .map(|(c, h)| {
-                    let field = t
-                        .mapping
-                        .iter()
-                        .find(|(_, col)| **col == c)
-                        .map_or(String::new(), |(k, _)| k.clone());
-                    (c, format!("{} {h}", column_letter(c)), field)
-                })
-                .collect(),
-        })
-        .collect();
-    report.rows = read.tables.iter().map(|t| t.rows.len()).sum();
-    report.errors = read.errors;
-    if !report.errors.is_empty() {
-        return Ok(report);
-    }
+    let remembered = remembered(store, kind.code()).await?;
     let file = ImportFile {
         name: file_name.to_string(),
         sha256,
     };
-    let outcome = store
-        .import_projects(viewer, actor, &read.rows, &file, dry_run, today)
-        .await?;
+    let (outcome, tables) = match kind {
+        ImportKind::Projects => {
+            let read = read_projects(&book, &vocab, today, &remembered);
+            if !report.take(&read) {
+                return Ok(report);
+            }
+            let out = store
+                .import_projects(viewer, actor, &read.rows, &file, dry_run, today)
+                .await?;
+            (out, read.tables)
+        }
+        ImportKind::Plans => {
+            let read = read_plans(&book, &vocab, &remembered);
+            if !report.take(&read) {
+                return Ok(report);
+            }
+            let out = store
+                .import_plans(viewer, actor, &read.rows, &file, dry_run)
+                .await?;
+            (out, read.tables)
+        }
+        ImportKind::Progress => {
+            let current = hezuo_domain::cells::DateCell::Day(today).month();
+            let read = read_progress(&book, &vocab, &remembered, current);
+            if !report.take(&read) {
+                return Ok(report);
+            }
+            let out = store
+                .import_progress(viewer, actor, &read.rows, &file, dry_run)
+                .await?;
+            (out, read.tables)
+        }
+    };
     report.inserted = outcome.inserted;
     report.updated = outcome.updated;
-    for p in outcome.problems {
-        let table = read.tables.iter().find(|t| t.sheet == p.sheet);
-        let column = table
-            .and_then(|t| t.mapping.get(&p.field).map(|c| t.column_name(*c)))
-            .unwrap_or_else(|| {
-                FIELDS
-                    .iter()
-                    .find(|f| f.key == p.field)
-                    .map_or(String::new(), |f| f.label.to_string())
-            });
-        report.errors.push(CellError {
-            sheet: p.sheet,
-            row: p.row,
-            column,
-            value: p.value,
-            message: p.message,
-        });
-    }
+    report.add_store_problems(outcome, &tables, kind.fields());
     Ok(report)
+}
+
+impl ImportReport {
+    /// Takes what reading the workbook found: its tables (as the mapping editor shows them),
+    /// the rows counted and the problems. Whether the rows can go on to the store.
+    fn take<T>(&mut self, read: &SheetResult<T>) -> bool {
+        self.tables = read
+            .tables
+            .iter()
+            .map(|t| TableView {
+                sheet: t.sheet.clone(),
+                shape: t.shape(),
+                columns: t
+                    .headers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| !h.is_empty())
+                    .map(|(c, h)| {
+                        let field = t
+                            .mapping
+                            .iter()
+                            .find(|(_, col)| **col == c)
+                            .map_or(String::new(), |(k, _)| k.clone());
+                        (c, format!("{} {h}", column_letter(c)), field)
+                    })
+                    .collect(),
+            })
+            .collect();
+        self.rows = read.tables.iter().map(|t| t.rows.len()).sum();
+        self.errors = read.errors.clone();
+        self.errors.is_empty()
+    }
+
+    /// The problems the store found, against the column of the field they concern.
+    fn add_store_problems(
+        &mut self,
+        outcome: ImportOutcome,
+        tables: &[hezuo_office::import::Table],
+        fields: &[Field],
+    ) {
+        for p in outcome.problems {
+            let table = tables.iter().find(|t| t.sheet == p.sheet);
+            let column = table
+                .and_then(|t| t.mapping.get(&p.field).map(|c| t.column_name(*c)))
+                .unwrap_or_else(|| {
+                    fields
+                        .iter()
+                        .find(|f| f.key == p.field)
+                        .map_or(String::new(), |f| f.label.to_string())
+                });
+            self.errors.push(CellError {
+                sheet: p.sheet,
+                row: p.row,
+                column,
+                value: p.value,
+                message: p.message,
+            });
+        }
+    }
 }
 
 // ---- the upload page ----------------------------------------------------------------------
@@ -250,6 +361,8 @@ use axum::response::Response;
 #[template(path = "import/index.html")]
 struct ImportPage {
     chrome: Chrome,
+    kind: ImportKind,
+    kinds: [ImportKind; 3],
     /// Every field a column can be mapped to: (key, label).
     fields: Vec<(&'static str, &'static str)>,
     /// A problem with the request itself (no file chosen).
@@ -266,13 +379,25 @@ impl ImportPage {
     fn selected(&self, field: &str, key: &str) -> bool {
         field == key
     }
+
+    /// Where the imported records are seen.
+    fn done_link(&self) -> (&'static str, &'static str) {
+        match self.kind {
+            ImportKind::Projects => ("/projects", "到项目库查看"),
+            ImportKind::Plans => ("/cockpit", "到驾驶舱查看"),
+            ImportKind::Progress => ("/progress", "到月报审核查看"),
+        }
+    }
 }
 
-fn page_of(state: &AppState, user: &CurrentUser) -> ImportPage {
+fn page_of(state: &AppState, user: &CurrentUser, kind: ImportKind) -> ImportPage {
     ImportPage {
         chrome: Chrome::new(state, user, "import"),
+        kind,
+        kinds: ImportKind::ALL,
         // Without the template's unit: a column's own unit applies.
-        fields: FIELDS
+        fields: kind
+            .fields()
             .iter()
             .map(|f| (f.key, f.label.split('（').next().unwrap_or(f.label)))
             .collect(),
@@ -294,51 +419,104 @@ fn may_import(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-/// `GET /import`: choose a file.
-pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
-    may_import(&user)?;
-    Ok(html(&page_of(&state, &user)))
+fn kind_of(code: Option<&str>) -> Result<ImportKind, AppError> {
+    match code {
+        None | Some("") => Ok(ImportKind::Projects),
+        Some(c) => {
+            ImportKind::parse(c).ok_or_else(|| AppError::BadRequest(format!("未知的导入类型：{c}")))
+        }
+    }
 }
 
-/// `POST /import` (multipart: `_csrf`, `file`): checks the file and stores nothing; a file
-/// without problems is kept for [`commit`].
+#[derive(Debug, serde::Deserialize)]
+pub struct KindQuery {
+    kind: Option<String>,
+}
+
+/// `GET /import[?kind=projects|plans|progress]`: choose a file.
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<KindQuery>,
+) -> Result<Response, AppError> {
+    may_import(&user)?;
+    Ok(html(&page_of(&state, &user, kind_of(q.kind.as_deref())?)))
+}
+
+/// Runs the import of a kept or just-uploaded file for the signed-in user.
+async fn run(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: ImportKind,
+    name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    Ok(import_workbook(
+        &state.store,
+        &user.viewer,
+        &user.actor,
+        &state.config.parser,
+        kind,
+        name,
+        bytes,
+        dry_run,
+        crate::project::today(),
+    )
+    .await?)
+}
+
+/// The upload the signed-in user kept, with the kind it was uploaded as.
+async fn kept(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(hezuo_store::import::Upload, ImportKind), AppError> {
+    let upload = state.store.upload(&user.actor, id).await?;
+    let kind = kind_of(Some(&upload.kind))?;
+    Ok((upload, kind))
+}
+
+/// `POST /import` (multipart: `_csrf`, `kind`, `file`): checks the file and stores nothing; a
+/// file without problems is kept for [`commit`].
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     may_import(&user)?;
-    let mut view = page_of(&state, &user);
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut kind = ImportKind::Projects;
     while let Some(field) = form
         .next_field()
         .await
         .map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?
     {
-        if field.name() == Some("file") {
-            let name = safe_file_name(field.file_name().unwrap_or("upload.xlsx"));
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?;
-            file = Some((name, bytes.to_vec()));
+        match field.name() {
+            Some("file") => {
+                let name = safe_file_name(field.file_name().unwrap_or("upload.xlsx"));
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            Some("kind") => {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?;
+                kind = kind_of(Some(&text))?;
+            }
+            _ => {}
         }
     }
+    let mut view = page_of(&state, &user, kind);
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         view.notice = "请选择要导入的 Excel 或 CSV 文件".into();
         return Ok(html(&view));
     };
-    let report = import_projects(
-        &state.store,
-        &user.viewer,
-        &user.actor,
-        &state.config.parser,
-        &name,
-        &bytes,
-        true,
-        crate::project::today(),
-    )
-    .await?;
+    let report = run(&state, &user, kind, &name, &bytes, true).await?;
     // Kept while it can be corrected or confirmed: whenever a table was found.
     if !report.tables.is_empty() {
         let file = ImportFile {
@@ -348,7 +526,7 @@ pub async fn upload(
         view.upload_id = Some(
             state
                 .store
-                .save_upload(&user.actor, "projects", &file, &bytes)
+                .save_upload(&user.actor, kind.code(), &file, &bytes)
                 .await?,
         );
     }
@@ -366,8 +544,8 @@ pub async fn remap(
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     may_import(&user)?;
-    let upload = state.store.upload(&user.actor, id).await?;
-    let mut view = page_of(&state, &user);
+    let (upload, kind) = kept(&state, &user, id).await?;
+    let mut view = page_of(&state, &user, kind);
     let shape = form
         .iter()
         .find(|(k, _)| k == "shape")
@@ -381,14 +559,15 @@ pub async fn remap(
         if field.is_empty() {
             continue;
         }
-        let Some(f) = FIELDS.iter().find(|f| f.key == field) else {
+        let Some(f) = kind.fields().iter().find(|f| f.key == field) else {
             return Err(AppError::BadRequest(format!("未知的字段：{field}")));
         };
         if mapping.insert(f.key.to_string(), col).is_some() {
             view.notice = format!("“{}”只能对应一列，请重新选择", f.label);
         }
     }
-    if let Some(f) = FIELDS
+    if let Some(f) = kind
+        .fields()
         .iter()
         .find(|f| f.required && !mapping.contains_key(f.key))
     {
@@ -399,18 +578,16 @@ pub async fn remap(
             serde_json::to_string(&mapping).map_err(|e| AppError::Internal(e.to_string()))?;
         state
             .store
-            .save_import_mapping(&user.actor, "projects", &shape, &json)
+            .save_import_mapping(&user.actor, kind.code(), &shape, &json)
             .await?;
     }
-    let report = import_projects(
-        &state.store,
-        &user.viewer,
-        &user.actor,
-        &state.config.parser,
+    let report = run(
+        &state,
+        &user,
+        kind,
         &upload.file.name,
         &upload.content,
         true,
-        crate::project::today(),
     )
     .await?;
     view.upload_id = Some(id);
@@ -434,28 +611,26 @@ pub async fn commit(
     axum::Form(form): axum::Form<CommitForm>,
 ) -> Result<Response, AppError> {
     may_import(&user)?;
-    let upload = state.store.upload(&user.actor, id).await?;
+    let (upload, kind) = kept(&state, &user, id).await?;
     if upload.file.sha256 != form.sha256 {
         return Err(AppError::Conflict(
             "这份文件已被您之后上传的文件替换，请确认当前页面上的文件后再导入".into(),
         ));
     }
-    let report = import_projects(
-        &state.store,
-        &user.viewer,
-        &user.actor,
-        &state.config.parser,
+    let report = run(
+        &state,
+        &user,
+        kind,
         &upload.file.name,
         &upload.content,
         false,
-        crate::project::today(),
     )
     .await?;
     let done = report.errors.is_empty();
     if done {
         state.store.delete_upload(&user.actor, id).await?;
     }
-    let mut view = page_of(&state, &user);
+    let mut view = page_of(&state, &user, kind);
     view.file_name = upload.file.name;
     view.upload_id = (!done).then_some(id);
     view.report = Some(report);
@@ -463,17 +638,17 @@ pub async fn commit(
     Ok(html(&view))
 }
 
-/// `GET /import/templates/projects.xlsx`: the empty workbook to fill in.
-pub async fn template(Path(kind): Path<String>) -> Result<Response, AppError> {
-    if kind != "projects.xlsx" {
-        return Err(AppError::NotFound);
-    }
-    let bytes =
-        hezuo_office::import::project::template().map_err(|e| AppError::Internal(e.to_string()))?;
+/// `GET /import/templates/{projects,plans,progress}.xlsx`: the empty workbook to fill in.
+pub async fn template(Path(file): Path<String>) -> Result<Response, AppError> {
+    let kind = file
+        .strip_suffix(".xlsx")
+        .and_then(ImportKind::parse)
+        .ok_or(AppError::NotFound)?;
+    let bytes = kind.template().map_err(AppError::Internal)?;
     Ok(crate::export::xlsx_download(
         bytes,
-        "项目导入模板.xlsx",
-        "project-template.xlsx",
+        &format!("{}导入模板.xlsx", kind.label()),
+        &format!("{}-template.xlsx", kind.code()),
     ))
 }
 

@@ -5,6 +5,8 @@
 //! keyed by the header's [`Table::shape`] so the next file laid out the same way maps the same.
 
 pub mod project;
+pub mod records;
+mod vocab;
 
 use crate::book::{Book, Sheet};
 use hezuo_domain::cells::{half_width, is_total_row};
@@ -83,6 +85,52 @@ fn shape_of(headers: &[String]) -> String {
 /// Mappings users set, by header shape.
 pub type Remembered = std::collections::HashMap<String, Mapping>;
 
+/// What reading a workbook gave: the valid rows, every problem found, and the tables (for
+/// showing and adjusting the mapping). An import is committed only when `errors` is empty.
+#[derive(Debug, Clone)]
+pub struct SheetResult<T> {
+    pub rows: Vec<hezuo_domain::cells::Sourced<T>>,
+    pub errors: Vec<CellError>,
+    pub tables: Vec<Table>,
+}
+
+impl<T> Default for SheetResult<T> {
+    fn default() -> Self {
+        SheetResult {
+            rows: Vec::new(),
+            errors: Vec::new(),
+            tables: Vec::new(),
+        }
+    }
+}
+
+/// A row's problems as (field key, value, message), reported against the field's column, or
+/// "（缺少“…”列）" when the sheet has none.
+pub(crate) fn push_row_errors(
+    table: &Table,
+    fields: &[Field],
+    row: usize,
+    row_errors: Vec<(String, String, String)>,
+    errors: &mut Vec<CellError>,
+) {
+    for (key, value, message) in row_errors {
+        let column = match table.mapping.get(&key) {
+            Some(c) => table.column_name(*c),
+            None => format!(
+                "（缺少“{}”列）",
+                fields.iter().find(|f| f.key == key).map_or("", |f| f.label)
+            ),
+        };
+        errors.push(CellError {
+            sheet: table.sheet.clone(),
+            row: row + 1,
+            column,
+            value,
+            message,
+        });
+    }
+}
+
 /// "A", "B", … "AA".
 pub fn column_letter(col: usize) -> String {
     let mut n = col + 1;
@@ -114,23 +162,28 @@ pub fn normalize(header: &str) -> String {
     out
 }
 
-/// How well a header names a field: 3 exact, 2 exact after dropping a leading group, 1 contains.
-fn score(header: &str, field: &Field) -> u8 {
+/// How well a header names a field: 3 exact, 2 exact after dropping a leading group, 1
+/// contains; with the length of the synonym that matched, so that of two fields matching a
+/// header equally the more specific wins ("1-3月累计完成投资" is 累计, not 完成投资).
+fn score(header: &str, field: &Field) -> (u8, usize) {
     let h = normalize(header);
     if h.is_empty() {
-        return 0;
+        return (0, 0);
     }
-    let mut best = 0;
+    let mut best = (0, 0);
     for s in field.synonyms {
         let s = normalize(s);
-        if h == s {
-            return 3;
-        }
-        if h.ends_with(&s) && best < 2 {
-            best = 2;
-        } else if h.contains(&s) && best < 1 {
-            best = 1;
-        }
+        let len = s.chars().count();
+        let level = if h == s {
+            3
+        } else if h.ends_with(&s) {
+            2
+        } else if h.contains(&s) {
+            1
+        } else {
+            0
+        };
+        best = best.max((level, len));
     }
     best
 }
@@ -139,11 +192,11 @@ fn score(header: &str, field: &Field) -> u8 {
 /// each column at most one field. A column is named by any of its texts (a two-row header's
 /// group, its own text, or both together).
 fn match_headers(texts: &[Vec<String>], fields: &[Field]) -> (Mapping, u32) {
-    let mut candidates: Vec<(u8, usize, usize)> = Vec::new();
+    let mut candidates: Vec<((u8, usize), usize, usize)> = Vec::new();
     for (fi, f) in fields.iter().enumerate() {
         for (col, names) in texts.iter().enumerate() {
-            let s = names.iter().map(|h| score(h, f)).max().unwrap_or(0);
-            if s > 0 {
+            let s = names.iter().map(|h| score(h, f)).max().unwrap_or((0, 0));
+            if s.0 > 0 {
                 candidates.push((s, col, fi));
             }
         }
@@ -159,7 +212,7 @@ fn match_headers(texts: &[Vec<String>], fields: &[Field]) -> (Mapping, u32) {
             continue;
         }
         used[col] = true;
-        total += u32::from(s);
+        total += u32::from(s.0);
         mapping.insert(key.to_string(), col);
     }
     (mapping, total)

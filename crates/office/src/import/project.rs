@@ -3,14 +3,17 @@
 //! the same rules as the form ([`ProjectInput::validate`]), so a row is stored only if the
 //! form would have stored it.
 
-use super::{CellError, Field, Remembered, Table, find_tables, normalize};
+pub use super::vocab::Vocab;
+use super::vocab::{Dict, Names, labels, money_unit, read_money};
+use super::{
+    CellError, Field, Remembered, SheetResult, Table, find_tables, normalize, push_row_errors,
+};
 use crate::book::{Book, Sheet};
 use chrono::NaiveDate;
-use hezuo_domain::cells::{Sourced, half_width, parse_date, unit_in_header};
-use hezuo_domain::money::{Currency, MoneyUnit};
+use hezuo_domain::Stage;
+use hezuo_domain::cells::{Sourced, half_width, parse_date};
+use hezuo_domain::money::Currency;
 use hezuo_domain::project::{Flag, Kind, Origin, ProjectDraft, ProjectInput};
-use hezuo_domain::{Stage, Yuan};
-use std::collections::HashMap;
 
 macro_rules! field {
     ($key:literal, $label:literal, [$($syn:literal),+ $(,)?]) => {
@@ -137,110 +140,8 @@ pub const FIELDS: &[Field] = &[
     ),
 ];
 
-/// The city's dictionaries, to turn the names a sheet uses into ids and codes.
-#[derive(Debug, Clone, Default)]
-pub struct Vocab {
-    /// (code, name)
-    pub districts: Vec<(String, String)>,
-    /// (id, name, code, district code)
-    pub platforms: Vec<(i64, String, String, String)>,
-    pub industries: Vec<(i64, String)>,
-    pub chains: Vec<(i64, String)>,
-    pub leaders: Vec<(i64, String)>,
-    pub units: Vec<(i64, String)>,
-}
-
-/// A district named with or without 区/县/市: "吴兴" or "吴兴区" is 吴兴区.
-fn district_code(vocab: &Vocab, text: &str) -> Option<String> {
-    let strip = |s: &str| {
-        let n = normalize(s);
-        n.trim_end_matches(['区', '县', '市']).to_string()
-    };
-    let t = strip(text);
-    vocab
-        .districts
-        .iter()
-        .find(|(code, name)| *code == text.trim() || strip(name) == t)
-        .map(|(code, _)| code.clone())
-}
-
-/// An id by name (exact after normalising, else a name containing the text or contained in it,
-/// when only one does).
-fn id_by_name(items: &[(i64, String)], text: &str) -> Option<i64> {
-    let t = normalize(text);
-    if let Some((id, _)) = items.iter().find(|(_, n)| normalize(n) == t) {
-        return Some(*id);
-    }
-    let near: Vec<i64> = items
-        .iter()
-        .filter(|(_, n)| {
-            let n = normalize(n);
-            n.contains(&t) || t.contains(&n)
-        })
-        .map(|(id, _)| *id)
-        .collect();
-    (near.len() == 1).then(|| near[0])
-}
-
-/// The dictionaries a name can be looked up in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Dict {
-    District,
-    Platform,
-    Industry,
-    Chain,
-    Leader,
-    Unit,
-}
-
-/// Names resolved against the vocabulary, each distinct text once (a sheet repeats its few
-/// districts and industries on every row).
-struct Names<'a> {
-    vocab: &'a Vocab,
-    memo: HashMap<(Dict, String), Option<(String, String)>>,
-}
-
-impl Names<'_> {
-    /// (id or code, the platform's district) for a name as written.
-    fn find(&mut self, dict: Dict, text: &str) -> Option<(String, String)> {
-        let key = (dict, text.to_string());
-        if let Some(found) = self.memo.get(&key) {
-            return found.clone();
-        }
-        let v = self.vocab;
-        let id = |items: &[(i64, String)]| {
-            id_by_name(items, text).map(|id| (id.to_string(), String::new()))
-        };
-        let found = match dict {
-            Dict::District => district_code(v, text).map(|c| (c, String::new())),
-            Dict::Platform => {
-                let p = normalize(text);
-                v.platforms
-                    .iter()
-                    .find(|(_, name, code, _)| {
-                        normalize(name) == p || normalize(code) == p || normalize(name).contains(&p)
-                    })
-                    .map(|(id, _, _, d)| (id.to_string(), d.clone()))
-            }
-            Dict::Industry => id(&v.industries),
-            Dict::Chain => id(&v.chains),
-            Dict::Leader => id(&v.leaders),
-            Dict::Unit => id(&v.units),
-        };
-        self.memo.insert(key, found.clone());
-        found
-    }
-}
-
-/// What reading a project workbook gave: the valid rows and every problem found. An import is
-/// committed only when `errors` is empty.
-#[derive(Debug, Clone, Default)]
-pub struct ProjectSheetResult {
-    pub rows: Vec<Sourced<ProjectDraft>>,
-    pub errors: Vec<CellError>,
-    /// The tables found (for showing and adjusting the mapping).
-    pub tables: Vec<Table>,
-}
+/// What reading a project workbook gave.
+pub type ProjectSheetResult = SheetResult<ProjectDraft>;
 
 /// Reads every project table in the book. `today` bounds dates, as in the form.
 pub fn read_projects(
@@ -251,48 +152,18 @@ pub fn read_projects(
 ) -> ProjectSheetResult {
     let (tables, mut errors) = find_tables(book, FIELDS, remembered);
     let mut rows = Vec::new();
-    let mut names = Names {
-        vocab,
-        memo: HashMap::new(),
-    };
+    let mut names = Names::new(vocab);
     for table in &tables {
         let Some(sheet) = book.sheets.iter().find(|s| s.name == table.sheet) else {
             continue;
         };
         read_table(sheet, table, &mut names, today, &mut rows, &mut errors);
     }
-    ProjectSheetResult {
+    SheetResult {
         rows,
         errors,
         tables,
     }
-}
-
-/// The unit of a money column: stated in its header, else in a note above the table
-/// ("单位：万元"), else 万元 (the unit of the form).
-fn money_unit(table: &Table, col: usize) -> (Currency, MoneyUnit) {
-    unit_in_header(&table.headers[col])
-        .or_else(|| {
-            table
-                .above
-                .iter()
-                .filter(|t| t.contains("单位"))
-                .find_map(|t| unit_in_header(&format!("({})", half_width(t).replace(' ', ""))))
-        })
-        .unwrap_or((Currency::Cny, MoneyUnit::Wan))
-}
-
-/// An amount as typed in a cell, in the column's currency and unit unless the cell states its
-/// own ("8000万元", "1.2亿美元"); thousands separators and spaces are ignored.
-fn read_money(text: &str, column: (Currency, MoneyUnit)) -> Result<(Currency, Yuan), String> {
-    let t = text.replace([',', ' '], "");
-    let (currency, t) = match t.strip_suffix("美元") {
-        Some(rest) => (Currency::Usd, format!("{rest}元")),
-        None => (column.0, t),
-    };
-    Yuan::parse(&t, column.1)
-        .map(|v| (currency, v))
-        .map_err(|e| e.to_string())
 }
 
 fn read_table(
@@ -506,18 +377,7 @@ fn read_table(
                 }
             }
         }
-        for (key, value, message) in row_errors {
-            errors.push(CellError {
-                sheet: table.sheet.clone(),
-                row: r + 1,
-                column: match col(&key) {
-                    Some(c) => table.column_name(c),
-                    None => format!("（缺少“{}”列）", field_label(&key)),
-                },
-                value,
-                message,
-            });
-        }
+        push_row_errors(table, FIELDS, r, row_errors, errors);
     }
 }
 
@@ -528,17 +388,6 @@ fn input_field_key(field: &str) -> &str {
         "currency" | "investment_orig" => "investment_wan",
         other => other,
     }
-}
-
-fn field_label(key: &str) -> &'static str {
-    FIELDS.iter().find(|f| f.key == key).map_or("", |f| f.label)
-}
-
-fn labels<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items
-        .map(|l| format!("“{l}”"))
-        .collect::<Vec<_>>()
-        .join("、")
 }
 
 /// 来源地 as offices write it: "上海" or "上海市" or "沪"; "浙江省内" …

@@ -447,12 +447,29 @@ impl Client<'_> {
         file_name: &str,
         content: &[u8],
     ) -> TestResponse {
+        self.post_file_with(path, csrf, &[], file_name, content)
+            .await
+    }
+
+    /// Posts a multipart form: `_csrf` (unless `None`), the text `fields`, then the file.
+    pub async fn post_file_with(
+        &mut self,
+        path: &str,
+        csrf: Option<&str>,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        content: &[u8],
+    ) -> TestResponse {
         let boundary = "----hezuo-test-boundary";
         let mut body = Vec::new();
-        if let Some(token) = csrf {
+        let texts = csrf
+            .map(|t| ("_csrf", t))
+            .into_iter()
+            .chain(fields.iter().copied());
+        for (name, value) in texts {
             body.extend_from_slice(
                 format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
                 )
                 .as_bytes(),
             );

@@ -18,7 +18,7 @@ async fn a_checked_file_is_imported_on_confirmation_and_a_bad_one_stores_nothing
     let mut area = app.login_as("area").await;
     let page = area.get("/import").await;
     page.assert_status(StatusCode::OK);
-    assert!(page.text.contains("下载导入模板"));
+    assert!(page.text.contains("下载项目导入模板"));
 
     // Every problem listed, with its row, column and value; nothing stored.
     let csrf = area.csrf.clone();
@@ -227,4 +227,131 @@ async fn a_confirmation_imports_only_the_file_its_page_showed() {
     done.assert_status(StatusCode::OK);
     assert_eq!(app.project_count().await, before + 2);
     assert!(done.text.contains("已导入“b.csv”"), "{}", done.text);
+}
+
+/// Confirms the checked upload on a page; returns the page after confirming.
+async fn confirm(client: &mut Client<'_>, checked: &TestResponse) -> TestResponse {
+    let action = checked
+        .text
+        .split("action=\"/import/")
+        .find(|s| s.split('"').next().is_some_and(|a| a.ends_with("/commit")))
+        .and_then(|s| s.split('"').next())
+        .expect("a confirmation form")
+        .to_string();
+    let sha = checked
+        .text
+        .split("name=\"sha256\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the checked file's hash")
+        .to_string();
+    client
+        .post_form(&format!("/import/{action}"), &[("sha256", sha.as_str())])
+        .await
+}
+
+#[tokio::test]
+async fn plans_and_reports_import_for_the_areas_own_projects() {
+    let app = TestApp::spawn().await;
+    let mut area = app.login_as("area").await;
+    let page = area.get("/import?kind=plans").await;
+    page.assert_status(StatusCode::OK);
+    assert!(
+        page.text.contains("导入年度计划") && page.text.contains("/import/templates/plans.xlsx")
+    );
+    let csrf = area.csrf.clone();
+    // The year in the title; a project of another district is refused, nothing stored.
+    let plans = format!(
+        "2024年度重大项目投资计划表\n项目名称,区县,年度计划投资（亿元）,计划开工,计划竣工\n\
+         {WX_EV},吴兴,1.2,2024.3,2025.6\n{NX_LOGISTICS},南浔,0.5,续建,2024.12\n"
+    );
+    let bad = area
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "plans")],
+            "计划.csv",
+            plans.as_bytes(),
+        )
+        .await;
+    assert!(bad.text.contains("不在您的管理范围内"), "{}", bad.text);
+    let own = plans.lines().take(3).collect::<Vec<_>>().join("\n");
+    let good = area
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "plans")],
+            "计划.csv",
+            own.as_bytes(),
+        )
+        .await;
+    assert!(
+        good.text.contains("将新增 <strong>1</strong> 个年度计划"),
+        "{}",
+        good.text
+    );
+    let done = confirm(&mut area, &good).await;
+    assert!(done.text.contains("已导入"), "{}", done.text);
+    let ev = app.fx.id(WX_EV);
+    let plan = app
+        .store
+        .plan(&app.viewer_of("admin").await, ev, 2024)
+        .await
+        .unwrap();
+    assert_eq!(plan.map(|p| p.planned), Some(120_000_000));
+
+    // A quarter's progress sheet with only the year-to-date figure.
+    let progress = format!(
+        "2024年1-3月重点项目进展情况\n项目名称,1-3月累计完成投资（万元）,形象进度,存在问题\n\
+         {WX_EV},3000,主体施工,用地指标未落实\n"
+    );
+    let checked = area
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "progress")],
+            "进展.csv",
+            progress.as_bytes(),
+        )
+        .await;
+    assert!(
+        checked.text.contains("1</strong> 份月报"),
+        "{}",
+        checked.text
+    );
+    confirm(&mut area, &checked)
+        .await
+        .assert_status(StatusCode::OK);
+    let reports = app
+        .store
+        .progress_reports(&app.viewer_of("admin").await, ev)
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(
+        (reports[0].year, reports[0].month, reports[0].invested),
+        (2024, 3, 30_000_000)
+    );
+    assert_eq!(reports[0].status, "submitted", "to the office's review");
+    let queue = app.login_as("office").await.get("/progress").await;
+    assert!(
+        queue.text.contains(WX_EV),
+        "the imported report awaits review"
+    );
+    let blockers = app
+        .store
+        .project_blockers(&app.viewer_of("admin").await, ev)
+        .await
+        .unwrap();
+    assert_eq!(blockers[0].kind, "land");
+
+    for kind in ["plans", "progress"] {
+        let t = area.get(&format!("/import/templates/{kind}.xlsx")).await;
+        t.assert_status(StatusCode::OK);
+        let book = hezuo_office::book::read_book(&t.bytes).expect("a workbook");
+        assert_eq!(book.sheets.len(), 2);
+    }
+    area.get("/import?kind=nonsense")
+        .await
+        .assert_status(StatusCode::BAD_REQUEST);
 }
