@@ -5,8 +5,15 @@
 //!
 //! Text that Excel or a CSV reader could take for a formula (= + - @ at the start) is written
 //! with a leading apostrophe, the usual neutralisation.
+//!
+//! A page of several small tables (the cockpit) goes out as one workbook of several such
+//! sheets ([`write_book`]), each with the native Excel chart of the page's chart over its
+//! rows, so the chart in the file is editable and follows the figures.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartLegendPosition, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
 use std::io::{Seek, Write};
 
 /// What a column holds, and so how it is formatted and totalled.
@@ -30,6 +37,8 @@ pub struct Column {
     pub kind: ColumnKind,
     /// Width in characters (a Chinese character counts as two).
     pub width: f64,
+    /// Summed in the totals row (counts and amounts are, unless they are running totals).
+    pub total: bool,
 }
 
 impl Column {
@@ -38,7 +47,14 @@ impl Column {
             header: header.to_string(),
             kind,
             width,
+            total: matches!(kind, ColumnKind::Integer | ColumnKind::Wan),
         }
+    }
+
+    /// A column whose figures do not add up (a cumulative amount, a ranking).
+    pub fn untotalled(mut self) -> Column {
+        self.total = false;
+        self
     }
 }
 
@@ -82,6 +98,107 @@ where
     let mut book = Workbook::new();
     let formats = Formats::new();
     let ws = book.add_worksheet_with_constant_memory()?;
+    let written = write_sheet(ws, sheet, rows, &formats)?;
+    book.save_to_writer(out)?;
+    Ok(written)
+}
+
+/// A chart of a sheet's rows, as Excel draws it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Vertical bars, one colour per series.
+    Column,
+    /// Horizontal bars (many categories with long names).
+    Bar,
+    Line,
+}
+
+/// A native chart over a sheet: the categories are one column, each value column a series
+/// named by its header.
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    pub kind: ChartKind,
+    pub title: String,
+    /// 0-based column of the categories.
+    pub categories: u16,
+    /// 0-based columns charted.
+    pub values: Vec<u16>,
+    /// The value axis' title with its unit ("万元", "完成率").
+    pub axis: String,
+    /// The value axis' number format ("0%" for rates, "#,##0" for amounts).
+    pub axis_format: String,
+}
+
+/// One sheet of a [`write_book`] workbook.
+pub struct BookSheet<'a> {
+    pub list: ListSheet<'a>,
+    pub rows: Vec<Vec<Cell>>,
+    pub chart: Option<ChartSpec>,
+}
+
+/// Writes several lists as the sheets of one workbook, each with its chart to the right of
+/// its table.
+pub fn write_book<W>(sheets: &[BookSheet<'_>], out: W) -> Result<(), XlsxError>
+where
+    W: Write + Seek + Send,
+{
+    let mut book = Workbook::new();
+    let formats = Formats::new();
+    for s in sheets {
+        let ws = book.add_worksheet();
+        let written = write_sheet(ws, &s.list, s.rows.iter().cloned(), &formats)?;
+        let (Some(spec), true) = (&s.chart, written > 0) else {
+            continue;
+        };
+        let name = s.list.sheet_name;
+        let (first, last) = (HEADER_ROW + 1, HEADER_ROW + written as u32);
+        let mut chart = Chart::new(match spec.kind {
+            ChartKind::Column => ChartType::Column,
+            ChartKind::Bar => ChartType::Bar,
+            ChartKind::Line => ChartType::Line,
+        });
+        for col in &spec.values {
+            chart
+                .add_series()
+                .set_name((name, HEADER_ROW, *col))
+                .set_categories((name, first, spec.categories, last, spec.categories))
+                .set_values((name, first, *col, last, *col));
+        }
+        chart.title().set_name(&spec.title);
+        chart
+            .y_axis()
+            .set_name(&spec.axis)
+            .set_num_format(&spec.axis_format);
+        if spec.values.len() < 2 {
+            chart.legend().set_hidden();
+        } else {
+            chart.legend().set_position(ChartLegendPosition::Bottom);
+        }
+        // Tall enough for every category of a horizontal bar chart.
+        let height = match spec.kind {
+            ChartKind::Bar => (120 + 24 * written as u32).clamp(288, 900),
+            _ => 320,
+        };
+        chart.set_width(600).set_height(height);
+        ws.insert_chart(HEADER_ROW, s.list.columns.len() as u16 + 1, &chart)?;
+    }
+    book.save_to_writer(out)?;
+    Ok(())
+}
+
+/// The row of the column headers (under the title and the scope line).
+const HEADER_ROW: u32 = 2;
+
+/// Title, scope, header, rows and a totals row, on one worksheet. Returns the rows written.
+fn write_sheet<I>(
+    ws: &mut Worksheet,
+    sheet: &ListSheet<'_>,
+    rows: I,
+    formats: &Formats,
+) -> Result<usize, XlsxError>
+where
+    I: IntoIterator<Item = Vec<Cell>>,
+{
     ws.set_name(sheet.sheet_name)?;
     let ncols = sheet.columns.len().max(1) as u16;
     for (c, col) in sheet.columns.iter().enumerate() {
@@ -91,20 +208,20 @@ where
     ws.merge_range(0, 0, 0, ncols - 1, &neutralise(sheet.title), &formats.title)?;
     ws.merge_range(1, 0, 1, ncols - 1, &neutralise(sheet.scope), &formats.scope)?;
     for (c, col) in sheet.columns.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, &col.header, &formats.header)?;
+        ws.write_string_with_format(HEADER_ROW, c as u16, &col.header, &formats.header)?;
     }
-    ws.set_freeze_panes(3, 0)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
     // Printed: A4 landscape, one page wide, the title and header on every page, page numbers.
     ws.set_paper_size(9)
         .set_landscape()
         .set_print_fit_to_pages(1, 0)
         .set_footer("&C第 &P 页，共 &N 页");
-    ws.set_repeat_rows(0, 2)?;
+    ws.set_repeat_rows(0, HEADER_ROW)?;
     let mut totals = vec![0i128; sheet.columns.len()];
-    let mut row: u32 = 3;
+    let mut row: u32 = HEADER_ROW + 1;
     for cells in rows {
         for (c, cell) in cells.iter().enumerate().take(sheet.columns.len()) {
-            write_cell(ws, row, c as u16, cell, &formats)?;
+            write_cell(ws, row, c as u16, cell, formats)?;
             totals[c] += match cell {
                 Cell::Int(v) | Cell::Yuan(v) => i128::from(*v),
                 _ => 0,
@@ -112,7 +229,7 @@ where
         }
         row += 1;
     }
-    let written = (row - 3) as usize;
+    let written = (row - HEADER_ROW - 1) as usize;
     // "合计" alone in the first cell, so the file reads back (its total row is skipped).
     ws.write_string_with_format(row, 0, "合计", &formats.total_text)?;
     for (c, col) in sheet.columns.iter().enumerate().skip(1) {
@@ -123,10 +240,10 @@ where
                 format!("共 {written} 项"),
                 &formats.total_text,
             )?,
-            ColumnKind::Integer => {
+            ColumnKind::Integer if col.total => {
                 ws.write_number_with_format(row, c as u16, totals[c] as f64, &formats.total_int)?
             }
-            ColumnKind::Wan => ws.write_number_with_format(
+            ColumnKind::Wan if col.total => ws.write_number_with_format(
                 row,
                 c as u16,
                 totals[c] as f64 / 10_000.0,
@@ -135,7 +252,6 @@ where
             _ => ws.write_blank(row, c as u16, &formats.total_text)?,
         };
     }
-    book.save_to_writer(out)?;
     Ok(written)
 }
 

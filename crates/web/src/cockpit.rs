@@ -251,6 +251,8 @@ struct CockpitPage {
     lagging: Vec<ProgressView>,
     blockers: Vec<(String, usize)>,
     scope: String,
+    /// The same scope and period as a workbook.
+    export: String,
 }
 
 fn rate_text(r: Option<figures::Ratio>) -> String {
@@ -333,31 +335,98 @@ fn cards(s: &InvestmentStats, json: &InvestmentJson, signing: (i64, i64), q: &st
     ]
 }
 
+/// Everything the cockpit shows for one scope and period, read once for the page and its
+/// workbook.
+struct Figures {
+    params: StatsParams,
+    period: Period,
+    whole: InvestmentStats,
+    json: InvestmentJson,
+    signing: hezuo_store::stats::SigningStats,
+    by_district: Vec<(String, String, InvestmentStats)>,
+    monthly: Vec<(u32, i64)>,
+    lagging: Vec<ProjectProgress>,
+    open: Vec<hezuo_store::progress::BlockerRow>,
+    lookups: Lookups,
+}
+
+impl Figures {
+    async fn load(
+        state: &AppState,
+        user: &CurrentUser,
+        raw: Option<&str>,
+    ) -> Result<Figures, AppError> {
+        let params: StatsParams = parse_query(raw)?;
+        let period = period_of(state, user, &params).await?;
+        let filter = params.filter();
+        let store = &state.store;
+        let viewer = &user.viewer;
+        let whole = store.investment_stats(viewer, &filter, period).await?;
+        let json = InvestmentJson::new(&whole, province_reference(state, period).await?);
+        let signing = store
+            .signing_stats(viewer, &filter, period, &state.config.tiers)
+            .await?;
+        let by_district = store
+            .investment_stats_by(viewer, &filter, period, Some(GroupBy::District))
+            .await?;
+        let monthly = store.monthly_completed(viewer, &filter, period).await?;
+        let lagging = store.lagging_projects(viewer, &filter, period, 10).await?;
+        let open = store.open_blockers(viewer, &filter).await?;
+        let lookups = Lookups::load(state, viewer).await?;
+        Ok(Figures {
+            params,
+            period,
+            whole,
+            json,
+            signing,
+            by_district,
+            monthly,
+            lagging,
+            open,
+            lookups,
+        })
+    }
+
+    /// Investment completed to each month of the period, yuan (January first).
+    fn cumulative(&self) -> Vec<i64> {
+        let mut total = 0i64;
+        (1..=self.period.month)
+            .map(|m| {
+                total += self
+                    .monthly
+                    .iter()
+                    .find(|(mm, _)| *mm == m)
+                    .map_or(0, |(_, v)| *v);
+                total
+            })
+            .collect()
+    }
+
+    /// Open blocking factors by type, the types with any.
+    fn blocker_counts(&self) -> Vec<(String, usize)> {
+        BlockerKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.label().to_string(),
+                    self.open.iter().filter(|b| b.kind == k.code()).count(),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+}
+
 pub async fn index(
     State(state): State<AppState>,
     user: CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let params: StatsParams = parse_query(raw.as_deref())?;
-    let period = period_of(&state, &user, &params).await?;
-    let filter = params.filter();
-    let store = &state.store;
-    let viewer = &user.viewer;
-    let q = scope_query(&params, period);
-
-    let whole = store.investment_stats(viewer, &filter, period).await?;
-    let json = InvestmentJson::new(&whole, province_reference(&state, period).await?);
-    let signing = store
-        .signing_stats(viewer, &filter, period, &state.config.tiers)
-        .await?;
-    let by_district = store
-        .investment_stats_by(viewer, &filter, period, Some(GroupBy::District))
-        .await?;
-    let monthly = store.monthly_completed(viewer, &filter, period).await?;
-    let lagging = store.lagging_projects(viewer, &filter, period, 10).await?;
-    let open = store.open_blockers(viewer, &filter).await?;
-    let lookups = Lookups::load(&state, viewer).await?;
-
+    let f = Figures::load(&state, &user, raw.as_deref()).await?;
+    let (params, period) = (&f.params, f.period);
+    let (whole, json, signing, by_district, monthly) =
+        (&f.whole, &f.json, &f.signing, &f.by_district, &f.monthly);
+    let q = scope_query(params, period);
     let months = period.month;
     let time = figures::time_progress(months).as_f64() * 100.0;
     let district_link = |code: &str| {
@@ -385,18 +454,9 @@ pub async fn index(
     }
     .to_svg();
 
-    let mut cumulative = 0i64;
+    let cumulative = f.cumulative();
     let done: Vec<Option<f64>> = (1..=12)
-        .map(|m| {
-            if m > months {
-                return None;
-            }
-            cumulative += monthly
-                .iter()
-                .find(|(mm, _)| *mm == m)
-                .map_or(0, |(_, v)| *v);
-            Some(cumulative as f64 / 1e8)
-        })
+        .map(|m| cumulative.get(m - 1).map(|v| *v as f64 / 1e8))
         .collect();
     // Nothing planned and nothing reported: say so rather than draw a flat zero line.
     let has_data = whole.planned > 0 || monthly.iter().any(|(_, v)| *v != 0);
@@ -460,32 +520,25 @@ pub async fn index(
     }
     .to_svg();
 
-    let blockers = BlockerKind::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.label().to_string(),
-                open.iter().filter(|b| b.kind == k.code()).count(),
-            )
-        })
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    let scope = scope_label(&params, &lookups);
+    let blockers = f.blocker_counts();
+    let scope = scope_label(params, &f.lookups);
     let page = CockpitPage {
         chrome: Chrome::new(&state, &user, "cockpit"),
         title: format!("{scope} · {}年1—{}月", period.year, months),
-        selectors: selectors(&params, period, &lookups),
-        cards: cards(&whole, &json, (signing.count, signing.investment), &q),
+        selectors: selectors(params, period, &f.lookups),
+        cards: cards(whole, json, (signing.count, signing.investment), &q),
         district_chart,
         line_chart,
         tier_chart,
         grid_chart,
-        lagging: lagging
+        lagging: f
+            .lagging
             .iter()
             .map(|p| ProgressView::new(p, months))
             .collect(),
         blockers,
         scope,
+        export: format!("/cockpit/export.xlsx?{q}"),
     };
     Ok(html(&page))
 }
@@ -496,6 +549,7 @@ struct DrillPage {
     chrome: Chrome,
     title: String,
     back: String,
+    export: String,
     rows: Vec<ProgressView>,
     others: Vec<(String, &'static str, bool)>,
 }
@@ -537,6 +591,7 @@ pub async fn projects(
             rows.len()
         ),
         back: format!("/cockpit?{q}"),
+        export: format!("/cockpit/projects/export.xlsx?figure={}&{q}", figure.code()),
         rows: rows
             .iter()
             .map(|p| ProgressView::new(p, period.month))
@@ -553,4 +608,287 @@ pub async fn projects(
             .collect(),
     };
     Ok(html(&page))
+}
+
+// ---- the cockpit as a workbook -------------------------------------------------------------
+
+use hezuo_office::export::{BookSheet, Cell, ChartKind, ChartSpec, Column, ColumnKind, ListSheet};
+
+fn ratio(r: Option<figures::Ratio>) -> Cell {
+    r.map_or(Cell::Empty, |r| Cell::Ratio(r.as_f64()))
+}
+
+fn light_text(l: Option<Light>) -> Cell {
+    Cell::Text(l.map_or("", Light::label).to_string())
+}
+
+/// The columns of a project progress table (the lagging projects, a figure's projects).
+fn progress_columns() -> Vec<Column> {
+    use ColumnKind::*;
+    vec![
+        Column::new("序号", Integer, 6.0).untotalled(),
+        Column::new("项目名称", Text, 36.0),
+        Column::new("所属区县", Text, 12.0),
+        Column::new("年度计划（万元）", Wan, 16.0),
+        Column::new("累计完成（万元）", Wan, 16.0),
+        Column::new("完成率", Percent, 10.0),
+        Column::new("进度", Text, 8.0),
+    ]
+}
+
+fn progress_cells(n: usize, p: &ProjectProgress, month: u32) -> Vec<Cell> {
+    vec![
+        Cell::Int(n as i64),
+        Cell::Text(p.name.clone()),
+        Cell::Text(p.district_name.clone()),
+        Cell::Yuan(p.planned),
+        Cell::Yuan(p.completed),
+        ratio(figures::completion_rate(Yuan(p.completed), Yuan(p.planned))),
+        light_text(p.light(month)),
+    ]
+}
+
+/// `GET /cockpit/export.xlsx?<the cockpit's scope and period>`: every table of the cockpit —
+/// the KPI cards, completion by district, the monthly cumulative against plan, the signing
+/// tiers, the lagging projects and the open blocking factors — one sheet each, with the
+/// page's charts as native Excel charts.
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    use ColumnKind::*;
+    let f = Figures::load(&state, &user, raw.as_deref()).await?;
+    let (period, months) = (f.period, f.period.month);
+    let scope = crate::export::scope_line(
+        &format!(
+            "{}；{}年1—{}月",
+            scope_label(&f.params, &f.lookups),
+            period.year,
+            months
+        ),
+        &user.user.display_name,
+    );
+    let city = &state.config.city_name;
+    let q = scope_query(&f.params, period);
+    let card_rows: Vec<Vec<Cell>> = cards(
+        &f.whole,
+        &f.json,
+        (f.signing.count, f.signing.investment),
+        &q,
+    )
+    .into_iter()
+    .map(|c| {
+        vec![
+            Cell::Text(c.title.to_string()),
+            Cell::Text(c.value),
+            Cell::Text(c.detail),
+        ]
+    })
+    .collect();
+    let kpi_columns = vec![
+        Column::new("指标", Text, 18.0),
+        Column::new("数值", Text, 12.0),
+        Column::new("说明", Text, 60.0),
+    ];
+    let time = f.whole.time_progress();
+    let district_rows: Vec<Vec<Cell>> = f
+        .by_district
+        .iter()
+        .map(|(_, name, s)| {
+            vec![
+                Cell::Text(name.clone()),
+                Cell::Int(s.projects),
+                Cell::Yuan(s.planned),
+                Cell::Yuan(s.completed),
+                ratio(s.completion_rate()),
+                Cell::Ratio(time.as_f64()),
+                light_text(s.light()),
+                ratio(s.start_rate()),
+                ratio(s.completion_count_rate()),
+            ]
+        })
+        .collect();
+    let district_columns = vec![
+        Column::new("区县", Text, 12.0),
+        Column::new("计划项目数", Integer, 10.0),
+        Column::new("年度计划（万元）", Wan, 16.0),
+        Column::new("累计完成（万元）", Wan, 16.0),
+        Column::new("完成率", Percent, 10.0),
+        Column::new("时序进度", Percent, 10.0),
+        Column::new("进度", Text, 8.0),
+        Column::new("开工率", Percent, 10.0),
+        Column::new("竣工率", Percent, 10.0),
+    ];
+    let cumulative = f.cumulative();
+    let month_rows: Vec<Vec<Cell>> = cumulative
+        .iter()
+        .enumerate()
+        .map(|(i, done)| {
+            let m = i as u32 + 1;
+            let this = f
+                .monthly
+                .iter()
+                .find(|(mm, _)| *mm == m)
+                .map_or(0, |(_, v)| *v);
+            vec![
+                Cell::Text(format!("{m}月")),
+                Cell::Yuan(this),
+                Cell::Yuan(*done),
+                Cell::Yuan(f.whole.planned * i64::from(m) / 12),
+            ]
+        })
+        .collect();
+    let month_columns = vec![
+        Column::new("月份", Text, 8.0),
+        Column::new("当月完成（万元）", Wan, 16.0),
+        Column::new("累计完成（万元）", Wan, 16.0).untotalled(),
+        Column::new("序时计划（万元）", Wan, 16.0).untotalled(),
+    ];
+    let tier_rows: Vec<Vec<Cell>> = f
+        .signing
+        .tiers
+        .iter()
+        .map(|t| {
+            vec![
+                Cell::Text(TierConfig::label(t.min_yi)),
+                Cell::Int(t.count),
+                Cell::Yuan(t.investment),
+            ]
+        })
+        .collect();
+    // The tiers are cumulative (≥1亿 includes ≥3亿): no total.
+    let tier_columns = vec![
+        Column::new("规模", Text, 12.0),
+        Column::new("签约项目数", Integer, 12.0).untotalled(),
+        Column::new("协议投资（万元）", Wan, 18.0).untotalled(),
+    ];
+    let lagging_rows: Vec<Vec<Cell>> = f
+        .lagging
+        .iter()
+        .enumerate()
+        .map(|(i, p)| progress_cells(i + 1, p, months))
+        .collect();
+    let blocker_rows: Vec<Vec<Cell>> = f
+        .blocker_counts()
+        .into_iter()
+        .map(|(kind, n)| vec![Cell::Text(kind), Cell::Int(n as i64)])
+        .collect();
+    let blocker_columns = vec![
+        Column::new("要素制约类型", Text, 14.0),
+        Column::new("未解决（项）", Integer, 12.0),
+    ];
+    let progress_columns = progress_columns();
+    let titles = [
+        format!("{city}领导驾驶舱主要指标"),
+        format!("{city}{}年1—{months}月各区县年度投资完成情况", period.year),
+        format!("{city}{}年累计完成投资与序时计划", period.year),
+        format!("{city}{}年1—{months}月签约项目规模分布", period.year),
+        format!("{city}进度滞后项目（前10个）"),
+        format!("{city}未解决的要素制约"),
+    ];
+    let list = |sheet_name, title, columns| ListSheet {
+        sheet_name,
+        title,
+        scope: &scope,
+        columns,
+    };
+    let sheets = vec![
+        BookSheet {
+            list: list("主要指标", &titles[0], &kpi_columns),
+            rows: card_rows,
+            chart: None,
+        },
+        BookSheet {
+            list: list("各区县完成情况", &titles[1], &district_columns),
+            rows: district_rows,
+            chart: Some(ChartSpec {
+                kind: ChartKind::Bar,
+                title: "各区县年度投资完成率与时序进度".into(),
+                categories: 0,
+                values: vec![4, 5],
+                axis: "完成率".into(),
+                axis_format: "0%".into(),
+            }),
+        },
+        BookSheet {
+            list: list("月度累计完成", &titles[2], &month_columns),
+            rows: month_rows,
+            chart: Some(ChartSpec {
+                kind: ChartKind::Line,
+                title: "累计完成投资与序时计划".into(),
+                categories: 0,
+                values: vec![2, 3],
+                axis: "万元".into(),
+                axis_format: "#,##0".into(),
+            }),
+        },
+        BookSheet {
+            list: list("签约规模分布", &titles[3], &tier_columns),
+            rows: tier_rows,
+            chart: Some(ChartSpec {
+                kind: ChartKind::Column,
+                title: "签约项目规模分布（累计）".into(),
+                categories: 0,
+                values: vec![1],
+                axis: "项目数（个）".into(),
+                axis_format: "0".into(),
+            }),
+        },
+        BookSheet {
+            list: list("进度滞后项目", &titles[4], &progress_columns),
+            rows: lagging_rows,
+            chart: None,
+        },
+        BookSheet {
+            list: list("要素制约", &titles[5], &blocker_columns),
+            rows: blocker_rows,
+            chart: None,
+        },
+    ];
+    crate::export::book_download(&sheets, "领导驾驶舱", "cockpit")
+}
+
+/// `GET /cockpit/projects/export.xlsx?figure=…&<scope and period>`: the projects behind one
+/// figure, as the drill-down page lists them.
+pub async fn export_projects(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params: StatsParams = parse_query(raw.as_deref())?;
+    let FigureQuery { figure } = parse_query(raw.as_deref())?;
+    let figure = Figure::parse(&figure).ok_or(AppError::NotFound)?;
+    let period = period_of(&state, &user, &params).await?;
+    let rows = state
+        .store
+        .figure_projects(&user.viewer, &params.filter(), period, figure, 100_000)
+        .await?;
+    let lookups = Lookups::load(&state, &user.viewer).await?;
+    let scope = crate::export::scope_line(
+        &format!(
+            "{}；{}年1—{}月",
+            scope_label(&params, &lookups),
+            period.year,
+            period.month
+        ),
+        &user.user.display_name,
+    );
+    let title = format!("{}{}项目清单", state.config.city_name, figure.label());
+    let columns = progress_columns();
+    let sheet = BookSheet {
+        list: ListSheet {
+            sheet_name: "项目清单",
+            title: &title,
+            scope: &scope,
+            columns: &columns,
+        },
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, p)| progress_cells(i + 1, p, period.month))
+            .collect(),
+        chart: None,
+    };
+    crate::export::book_download(&[sheet], figure.label(), "cockpit-projects")
 }

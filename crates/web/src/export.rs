@@ -139,9 +139,7 @@ pub async fn download_projects(
         other => crate::AppError::Internal(other.to_string()),
     })?;
     let bytes = bytes.map_err(|e| crate::AppError::Internal(e.to_string()))?;
-    let date = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .format("%Y%m%d");
+    let date = stamp_date();
     Ok(xlsx_download(
         bytes,
         &format!("项目清单-{date}.xlsx"),
@@ -168,4 +166,39 @@ pub fn xlsx_download(bytes: Vec<u8>, name: &str, ascii_name: &str) -> axum::resp
         bytes,
     )
         .into_response()
+}
+
+/// The line under an export's title: what it covers, who exported it and when (Beijing time).
+pub fn scope_line(scope: &str, who: &str) -> String {
+    let now =
+        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"));
+    format!(
+        "范围：{scope}；导出：{who} {}",
+        now.format("%Y-%m-%d %H:%M")
+    )
+}
+
+/// Today in Beijing, "20240630", for file names.
+fn stamp_date() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .format("%Y%m%d")
+        .to_string()
+}
+
+/// A workbook of several small sheets (with their charts) as a download "{name}-YYYYMMDD.xlsx".
+pub fn book_download(
+    sheets: &[hezuo_office::export::BookSheet<'_>],
+    name: &str,
+    ascii_name: &str,
+) -> Result<axum::response::Response, crate::AppError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    hezuo_office::export::write_book(sheets, &mut out)
+        .map_err(|e| crate::AppError::Internal(e.to_string()))?;
+    let date = stamp_date();
+    Ok(xlsx_download(
+        out.into_inner(),
+        &format!("{name}-{date}.xlsx"),
+        &format!("{ascii_name}-{date}.xlsx"),
+    ))
 }

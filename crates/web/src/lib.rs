@@ -75,6 +75,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .route("/logout", post(auth::logout))
         .route("/projects", get(project::list).post(project::create))
         .route("/projects/mine", get(project::mine))
+        .route("/projects/mine/export.xlsx", get(project::export_mine))
         .route("/projects/export.xlsx", get(project::export))
         .route("/projects/new", get(project::new_form))
         .route("/projects/{id}", get(project::detail).post(project::update))
@@ -86,10 +87,17 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         )
         .route("/projects/{id}/plans", post(progress::save_plan))
         .route("/cockpit", get(cockpit::index))
+        .route("/cockpit/export.xlsx", get(cockpit::export))
         .route("/cockpit/projects", get(cockpit::projects))
+        .route(
+            "/cockpit/projects/export.xlsx",
+            get(cockpit::export_projects),
+        )
         .route("/progress", get(progress::queue))
+        .route("/progress/export.xlsx", get(progress::export_queue))
         .route("/progress/{id}/review", post(progress::review))
         .route("/blockers", get(progress::board))
+        .route("/blockers/export.xlsx", get(progress::export_board))
         .route("/blockers/{id}/resolve", post(progress::resolve_blocker))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::create_user))

@@ -562,6 +562,8 @@ pub async fn queue(
 #[template(path = "progress/blockers.html")]
 struct BoardPage {
     chrome: Chrome,
+    /// The filters, for the export link.
+    query: String,
     by_kind: Vec<(String, usize, i64)>,
     rows: Vec<BlockerView>,
 }
@@ -591,7 +593,214 @@ pub async fn board(
         .collect();
     Ok(html(&BoardPage {
         chrome: Chrome::new(&state, &user, "blockers"),
+        query: raw.unwrap_or_default(),
         by_kind,
         rows,
     }))
+}
+
+// ---- the lists as workbooks ----------------------------------------------------------------
+
+use hezuo_office::export::{BookSheet, Cell, Column, ColumnKind, ListSheet};
+
+/// `GET /progress/export.xlsx?month=YYYY-MM`: the reports waiting for review, and who has not
+/// (or late) reported for the month, as the 月报 page shows them.
+pub async fn export_queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    use ColumnKind::*;
+    let q: MonthQuery = parse_query(raw.as_deref())?;
+    let month = match Month::parse(&q.month) {
+        Some(m) => m,
+        None => state
+            .store
+            .latest_report_month(&user.viewer)
+            .await?
+            .unwrap_or_else(last_month),
+    };
+    let pending = state.store.pending_reports(&user.viewer).await?;
+    let areas = state.store.reporting(&user.viewer, month).await?;
+    let city = &state.config.city_name;
+    let scope = crate::export::scope_line(
+        &format!("{}；填报情况为 {month}", scope_name(&state, &user).await?),
+        &user.user.display_name,
+    );
+    let pending_columns = vec![
+        Column::new("序号", Integer, 6.0).untotalled(),
+        Column::new("项目名称", Text, 34.0),
+        Column::new("月份", Text, 10.0),
+        Column::new("当月完成（万元）", Wan, 16.0),
+        Column::new("形象进度", Text, 36.0),
+        Column::new("需协调事项", Text, 30.0),
+        Column::new("报送时间", Text, 18.0),
+    ];
+    let area_columns = vec![
+        Column::new("区县", Text, 12.0),
+        Column::new("应报", Integer, 8.0),
+        Column::new("已报", Integer, 8.0),
+        Column::new("未报", Integer, 8.0),
+        Column::new("逾期", Integer, 8.0),
+        Column::new("未报项目", Text, 50.0),
+        Column::new("逾期项目", Text, 40.0),
+    ];
+    let names = |v: &[(i64, String)]| {
+        Cell::Text(
+            v.iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+        )
+    };
+    let (t1, t2) = (
+        format!("{city}待审核月报"),
+        format!("{city}{}年{}月项目月报填报情况", month.year, month.month),
+    );
+    let sheets = [
+        BookSheet {
+            list: ListSheet {
+                sheet_name: "填报情况",
+                title: &t2,
+                scope: &scope,
+                columns: &area_columns,
+            },
+            rows: areas
+                .iter()
+                .map(|a| {
+                    vec![
+                        Cell::Text(a.district_name.clone()),
+                        Cell::Int(a.expected),
+                        Cell::Int(a.submitted),
+                        Cell::Int(a.missing.len() as i64),
+                        Cell::Int(a.late.len() as i64),
+                        names(&a.missing),
+                        names(&a.late),
+                    ]
+                })
+                .collect(),
+            chart: None,
+        },
+        BookSheet {
+            list: ListSheet {
+                sheet_name: "待审核月报",
+                title: &t1,
+                scope: &scope,
+                columns: &pending_columns,
+            },
+            rows: pending
+                .iter()
+                .enumerate()
+                .map(|(i, (r, name))| {
+                    vec![
+                        Cell::Int(i as i64 + 1),
+                        Cell::Text(name.clone()),
+                        Cell::Text(format!("{}-{:02}", r.year, r.month)),
+                        Cell::Yuan(r.invested),
+                        Cell::Text(r.image_progress.clone()),
+                        Cell::Text(r.coordination.clone()),
+                        Cell::Text(r.submitted_at.chars().take(16).collect()),
+                    ]
+                })
+                .collect(),
+            chart: None,
+        },
+    ];
+    crate::export::book_download(&sheets, "月报填报情况", "progress")
+}
+
+/// `GET /blockers/export.xlsx?<filters>`: the open blocking factors, oldest first, and their
+/// count by type.
+pub async fn export_board(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    use ColumnKind::*;
+    let filter: ProjectFilter = parse_query(raw.as_deref())?;
+    let rows: Vec<BlockerView> = state
+        .store
+        .open_blockers(&user.viewer, &filter)
+        .await?
+        .iter()
+        .map(BlockerView::from)
+        .collect();
+    let city = &state.config.city_name;
+    let scope =
+        crate::export::scope_line(&scope_name(&state, &user).await?, &user.user.display_name);
+    let list_columns = vec![
+        Column::new("序号", Integer, 6.0).untotalled(),
+        Column::new("类型", Text, 8.0),
+        Column::new("项目名称", Text, 34.0),
+        Column::new("所属区县", Text, 12.0),
+        Column::new("具体情况", Text, 50.0),
+        Column::new("提出日期", Date, 12.0),
+        Column::new("已持续（天）", Integer, 12.0).untotalled(),
+    ];
+    let kind_columns = vec![
+        Column::new("类型", Text, 10.0),
+        Column::new("未解决（项）", Integer, 12.0),
+        Column::new("最久（天）", Integer, 12.0).untotalled(),
+    ];
+    let by_kind: Vec<Vec<Cell>> = BlockerKind::ALL
+        .iter()
+        .filter_map(|k| {
+            let of_kind: Vec<&BlockerView> = rows.iter().filter(|r| r.kind == k.label()).collect();
+            (!of_kind.is_empty()).then(|| {
+                vec![
+                    Cell::Text(k.label().to_string()),
+                    Cell::Int(of_kind.len() as i64),
+                    Cell::Int(of_kind.iter().map(|r| r.age_days).max().unwrap_or(0)),
+                ]
+            })
+        })
+        .collect();
+    let (t1, t2) = (
+        format!("{city}未解决的要素制约清单"),
+        format!("{city}未解决的要素制约（按类型）"),
+    );
+    let sheets = [
+        BookSheet {
+            list: ListSheet {
+                sheet_name: "要素制约清单",
+                title: &t1,
+                scope: &scope,
+                columns: &list_columns,
+            },
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    vec![
+                        Cell::Int(i as i64 + 1),
+                        Cell::Text(b.kind.clone()),
+                        Cell::Text(b.project.clone()),
+                        Cell::Text(b.district.clone()),
+                        Cell::Text(b.description.clone()),
+                        Cell::Text(b.opened_on.clone()),
+                        Cell::Int(b.age_days),
+                    ]
+                })
+                .collect(),
+            chart: None,
+        },
+        BookSheet {
+            list: ListSheet {
+                sheet_name: "按类型",
+                title: &t2,
+                scope: &scope,
+                columns: &kind_columns,
+            },
+            rows: by_kind,
+            chart: None,
+        },
+    ];
+    crate::export::book_download(&sheets, "要素制约清单", "blockers")
+}
+
+/// The account's area by name, else the city.
+async fn scope_name(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
+    let lookups = crate::views::Lookups::load(state, &user.viewer).await?;
+    Ok(crate::views::area_name(&user.viewer, &lookups)
+        .unwrap_or_else(|| state.config.city_name.clone()))
 }

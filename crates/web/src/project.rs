@@ -186,28 +186,38 @@ pub async fn list(
 
 /// `GET /projects/export.xlsx?…`: the list's rows for the same filters (all pages, the
 /// caller's scope) as a workbook, under a title naming the scope, the filters and the time.
+/// `GET /projects/export.xlsx?<the list's filters>`: the list as a workbook.
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
+    export_list(&state, &user, raw, false).await
+}
+
+/// `GET /projects/mine/export.xlsx?<filters>`: the projects the leader follows as a workbook.
+pub async fn export_mine(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    export_list(&state, &user, raw, true).await
+}
+
+async fn export_list(
+    state: &AppState,
+    user: &CurrentUser,
+    raw: Option<String>,
+    mine: bool,
+) -> Result<Response, AppError> {
     let mut filter: ProjectFilter = parse_query(raw.as_deref())?;
     (filter.page, filter.per_page) = (None, None);
-    let lookups = Lookups::load(&state, &user.viewer).await?;
-    let area = match &user.viewer.area {
-        Some(hezuo_domain::Area::District(code)) => lookups
-            .districts
-            .iter()
-            .find(|o| o.value == *code)
-            .map(|o| o.label.clone()),
-        Some(hezuo_domain::Area::Platform(id)) => lookups
-            .platforms
-            .iter()
-            .find(|o| o.value == id.to_string())
-            .map(|o| o.label.clone()),
-        None => None,
-    };
-    let chosen: Vec<String> = filter_selects(&filter, lookups, false)
+    if mine {
+        filter.leader = Some(user.viewer.leader_id.unwrap_or(-1));
+    }
+    let lookups = Lookups::load(state, &user.viewer).await?;
+    let area = crate::views::area_name(&user.viewer, &lookups);
+    let chosen: Vec<String> = filter_selects(&filter, lookups, mine)
         .into_iter()
         .filter_map(|s| {
             s.options
@@ -223,21 +233,19 @@ pub async fn export(
                 .map(|q| format!("关键词：{q}")),
         )
         .collect();
-    let now =
-        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"));
-    let scope = format!(
-        "范围：{}{}{}；导出：{} {}",
-        area.unwrap_or_else(|| state.config.city_name.clone()),
-        if chosen.is_empty() {
-            ""
-        } else {
-            "；筛选："
-        },
-        chosen.join("，"),
-        user.user.display_name,
-        now.format("%Y-%m-%d %H:%M")
-    );
-    let title = format!("{}招商引资项目清单", state.config.city_name);
+    let mut scope = area.unwrap_or_else(|| state.config.city_name.clone());
+    if mine {
+        scope.push_str("；我联系的项目");
+    }
+    if !chosen.is_empty() {
+        scope.push_str(&format!("；筛选：{}", chosen.join("，")));
+    }
+    let scope = crate::export::scope_line(&scope, &user.user.display_name);
+    let title = if mine {
+        format!("{}我联系的项目清单", state.config.city_name)
+    } else {
+        format!("{}招商引资项目清单", state.config.city_name)
+    };
     crate::export::download_projects(&state.store, &user.viewer, &filter, &title, &scope).await
 }
 

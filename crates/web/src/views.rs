@@ -87,6 +87,18 @@ impl Opt {
     }
 }
 
+/// The name of the district or platform an area account is limited to.
+pub fn area_name(viewer: &hezuo_domain::Viewer, lookups: &Lookups) -> Option<String> {
+    let (opts, value) = match &viewer.area {
+        Some(hezuo_domain::Area::District(code)) => (&lookups.districts, code.clone()),
+        Some(hezuo_domain::Area::Platform(id)) => (&lookups.platforms, id.to_string()),
+        None => return None,
+    };
+    opts.iter()
+        .find(|o| o.value == value)
+        .map(|o| o.label.clone())
+}
+
 /// Choices for the selects of filters and forms.
 pub struct Lookups {
     pub districts: Vec<Opt>,

@@ -6,6 +6,7 @@ mod helpers;
 mod admin;
 mod api;
 mod csrf;
+mod exports;
 mod headers;
 mod imports;
 mod login;

@@ -161,7 +161,7 @@ async fn progress_pages_and_writes_are_scoped_to_the_area() {
 }
 
 /// Seeds plans and reports straight through the store for the figure tests.
-async fn seed_progress(app: &TestApp) {
+pub(crate) async fn seed_progress(app: &TestApp) {
     let office = app.viewer_of("office").await;
     let actor = hezuo_store::Actor::system("test");
     for (name, planned_wan, months) in [
