@@ -165,10 +165,16 @@ where
                 .set_values((name, first, *col, last, *col));
         }
         chart.title().set_name(&spec.title);
-        chart
-            .y_axis()
+        // A horizontal bar chart has its value axis across (x) and its categories up the
+        // side, listed top-down in the table's order.
+        let bar = spec.kind == ChartKind::Bar;
+        let values_axis = if bar { chart.x_axis() } else { chart.y_axis() };
+        values_axis
             .set_name(&spec.axis)
             .set_num_format(&spec.axis_format);
+        if bar {
+            chart.y_axis().set_reverse();
+        }
         if spec.values.len() < 2 {
             chart.legend().set_hidden();
         } else {
@@ -230,11 +236,12 @@ where
         row += 1;
     }
     let written = (row - HEADER_ROW - 1) as usize;
-    // "合计" alone in the first cell, so the file reads back (its total row is skipped).
+    // "合计" alone in the first cell, so the file reads back (its total row is skipped); the
+    // count of rows in the second when that is a text column (the names).
     ws.write_string_with_format(row, 0, "合计", &formats.total_text)?;
     for (c, col) in sheet.columns.iter().enumerate().skip(1) {
         match col.kind {
-            _ if c == 1 => ws.write_string_with_format(
+            ColumnKind::Text if c == 1 => ws.write_string_with_format(
                 row,
                 1,
                 format!("共 {written} 项"),
@@ -314,4 +321,67 @@ fn write_cell(
         Cell::Empty => ws.write_blank(row, col, &f.text)?,
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::book::read_book;
+
+    #[test]
+    fn a_book_totals_what_adds_up_and_charts_its_rows() {
+        use ColumnKind::*;
+        let columns = [
+            Column::new("月份", Text, 8.0),
+            Column::new("当月完成（万元）", Wan, 16.0),
+            Column::new("累计完成（万元）", Wan, 16.0).untotalled(),
+            Column::new("项目数", Integer, 8.0),
+        ];
+        let rows = vec![
+            vec![
+                Cell::Text("1月".into()),
+                Cell::Yuan(1_000_000),
+                Cell::Yuan(1_000_000),
+                Cell::Int(2),
+            ],
+            vec![
+                Cell::Text("=2月".into()),
+                Cell::Yuan(3_000_000),
+                Cell::Yuan(4_000_000),
+                Cell::Int(3),
+            ],
+        ];
+        let sheet = BookSheet {
+            list: ListSheet {
+                sheet_name: "月度",
+                title: "月度累计",
+                scope: "范围：全市",
+                columns: &columns,
+            },
+            rows,
+            chart: Some(ChartSpec {
+                kind: ChartKind::Line,
+                title: "累计".into(),
+                categories: 0,
+                values: vec![2],
+                axis: "万元".into(),
+                axis_format: "#,##0".into(),
+            }),
+        };
+        let mut out = std::io::Cursor::new(Vec::new());
+        write_book(&[sheet], &mut out).unwrap();
+        let bytes = out.into_inner();
+        let book = read_book(&bytes).unwrap();
+        let r = &book.sheets[0].rows;
+        assert_eq!(r[2][1], "当月完成（万元）");
+        assert_eq!(r[4][0], "'=2月", "formula-like text is neutralised");
+        // 合计: the month amounts add up, the running total does not, the count does.
+        assert_eq!(r[5][..4], ["合计", "400", "", "5"]);
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let charts = zip
+            .file_names()
+            .filter(|n| n.as_ref().is_ok_and(|n| n.starts_with("xl/charts/chart")))
+            .count();
+        assert_eq!(charts, 1);
+    }
 }
