@@ -81,10 +81,15 @@ pub struct ListSheet<'a> {
 
 /// Text safe from formula interpretation.
 pub fn neutralise(text: &str) -> String {
+    neutralised(text.to_string())
+}
+
+/// [`neutralise`] for text the caller owns: unchanged text is not copied.
+fn neutralised(text: String) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
-        text.to_string()
+        text
     }
 }
 
@@ -226,12 +231,12 @@ where
     let mut totals = vec![0i128; sheet.columns.len()];
     let mut row: u32 = HEADER_ROW + 1;
     for cells in rows {
-        for (c, cell) in cells.iter().enumerate().take(sheet.columns.len()) {
-            write_cell(ws, row, c as u16, cell, formats)?;
+        for (c, cell) in cells.into_iter().enumerate().take(sheet.columns.len()) {
             totals[c] += match cell {
-                Cell::Int(v) | Cell::Yuan(v) => i128::from(*v),
+                Cell::Int(v) | Cell::Yuan(v) => i128::from(v),
                 _ => 0,
             };
+            write_cell(ws, row, c as u16, cell, formats)?;
         }
         row += 1;
     }
@@ -309,15 +314,15 @@ fn write_cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    cell: &Cell,
+    cell: Cell,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     match cell {
         Cell::Text(t) if t.is_empty() => ws.write_blank(row, col, &f.text)?,
-        Cell::Text(t) => ws.write_string_with_format(row, col, neutralise(t), &f.text)?,
-        Cell::Int(v) => ws.write_number_with_format(row, col, *v as f64, &f.int)?,
-        Cell::Yuan(v) => ws.write_number_with_format(row, col, *v as f64 / 10_000.0, &f.wan)?,
-        Cell::Ratio(v) => ws.write_number_with_format(row, col, *v, &f.percent)?,
+        Cell::Text(t) => ws.write_string_with_format(row, col, neutralised(t), &f.text)?,
+        Cell::Int(v) => ws.write_number_with_format(row, col, v as f64, &f.int)?,
+        Cell::Yuan(v) => ws.write_number_with_format(row, col, v as f64 / 10_000.0, &f.wan)?,
+        Cell::Ratio(v) => ws.write_number_with_format(row, col, v, &f.percent)?,
         Cell::Empty => ws.write_blank(row, col, &f.text)?,
     };
     Ok(())

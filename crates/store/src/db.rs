@@ -93,6 +93,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_import_mappings.sql"),
         postgres: include_str!("../migrations/postgres/0006_import_mappings.sql"),
     },
+    Migration {
+        version: 7,
+        name: "stage_summary_on_insert",
+        sqlite: include_str!("../migrations/sqlite/0007_stage_summary_on_insert.sql"),
+        postgres: include_str!("../migrations/postgres/0007_stage_summary_on_insert.sql"),
+    },
 ];
 
 pub fn now_text() -> String {

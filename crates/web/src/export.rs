@@ -1,16 +1,19 @@
 //! Lists out as workbooks. The rows come from the same store query as the list page (scope
 //! and filters included) and are streamed to the file: the database yields a row, a writer
-//! thread writes it, and at most [`IN_FLIGHT`] rows wait between them.
+//! thread writes it, and at most [`IN_FLIGHT`] batches of [`BATCH`] rows wait between them.
 
 use hezuo_domain::project::{Kind, Origin, land_text};
 use hezuo_domain::{Stage, Viewer};
 use hezuo_office::export::{Cell, Column, ColumnKind, ListSheet, write_list};
 use hezuo_store::Store;
-use hezuo_store::project::{ProjectFilter, ProjectRow};
+use hezuo_store::project::{ExportedProject, ProjectFilter};
 use std::path::Path;
 
-/// Rows buffered between the database and the writer.
-const IN_FLIGHT: usize = 1024;
+/// Batches buffered between the database and the writer.
+const IN_FLIGHT: usize = 8;
+/// Rows handed to the writer at a time: one wake-up of the writer thread per batch, not per
+/// row.
+const BATCH: usize = 256;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -47,29 +50,32 @@ fn project_columns() -> Vec<Column> {
     ]
 }
 
-fn project_cells(n: usize, p: &ProjectRow) -> Vec<Cell> {
-    let text = |s: &str| Cell::Text(s.to_string());
-    let opt = |s: &Option<String>| Cell::Text(s.clone().unwrap_or_default());
+fn project_cells(n: usize, p: ExportedProject) -> Vec<Cell> {
+    // A code shown by its label; an unknown code as it is.
+    let label = |code: String, find: fn(&str) -> Option<&'static str>| {
+        Cell::Text(find(&code).map_or(code, str::to_string))
+    };
+    let opt = |s: Option<String>| Cell::Text(s.unwrap_or_default());
     vec![
         Cell::Int(n as i64),
-        text(&p.name),
-        opt(&p.project_code),
-        text(Kind::parse(&p.kind).map_or(&p.kind, |k| k.label())),
-        text(Stage::parse(&p.stage).map_or(&p.stage, |s| s.label())),
-        text(&p.stage_date),
-        opt(&p.signed_on),
-        text(&p.district_name),
-        opt(&p.platform_name),
-        text(&p.investor),
-        text(Origin::parse(&p.origin).map_or(&p.origin, |o| o.label())),
-        text(&p.origin_detail),
-        opt(&p.industry_name),
-        opt(&p.chain_name),
+        Cell::Text(p.name),
+        opt(p.project_code),
+        label(p.kind, |c| Kind::parse(c).map(Kind::label)),
+        label(p.stage, |c| Stage::parse(c).map(Stage::label)),
+        Cell::Text(p.stage_date),
+        opt(p.signed_on),
+        Cell::Text(p.district_name),
+        opt(p.platform_name),
+        Cell::Text(p.investor),
+        label(p.origin, |c| Origin::parse(c).map(Origin::label)),
+        Cell::Text(p.origin_detail),
+        opt(p.industry_name),
+        opt(p.chain_name),
         Cell::Yuan(p.investment_cny),
         Cell::Yuan(p.arrived),
         Cell::Text(p.land_mu_x100.map(land_text).unwrap_or_default()),
-        opt(&p.leader_name),
-        opt(&p.unit_name),
+        opt(p.leader_name),
+        opt(p.unit_name),
     ]
 }
 
@@ -85,7 +91,7 @@ pub async fn export_projects(
 ) -> Result<usize, ExportError> {
     let file = std::fs::File::create(path)?;
     let (title, scope) = (title.to_string(), scope.to_string());
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Cell>>(IN_FLIGHT);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Cell>>>(IN_FLIGHT);
     let writer = std::thread::spawn(move || {
         let columns = project_columns();
         let sheet = ListSheet {
@@ -94,7 +100,8 @@ pub async fn export_projects(
             scope: &scope,
             columns: &columns,
         };
-        write_list(&sheet, rx, file).map_err(|e| ExportError::Write(e.to_string()))
+        write_list(&sheet, rx.into_iter().flatten(), file)
+            .map_err(|e| ExportError::Write(e.to_string()))
     });
     let (store, viewer, filter) = (store.clone(), viewer.clone(), filter.clone());
     let handle = tokio::runtime::Handle::current();
@@ -102,10 +109,15 @@ pub async fn export_projects(
     // server's workers.
     let read = tokio::task::spawn_blocking(move || {
         let mut n = 0;
-        handle.block_on(store.each_project(&viewer, &filter, |row| {
+        let mut batch = Vec::with_capacity(BATCH);
+        let read = handle.block_on(store.each_project(&viewer, &filter, |row| {
             n += 1;
-            tx.send(project_cells(n, &row)).is_ok()
-        }))
+            batch.push(project_cells(n, row));
+            batch.len() < BATCH || tx.send(std::mem::take(&mut batch)).is_ok()
+        }));
+        // The last, partial batch (a writer gone already has its error to report).
+        let _ = tx.send(batch);
+        read
     })
     .await
     .map_err(|e| ExportError::Write(e.to_string()))?;

@@ -230,6 +230,7 @@ pub async fn import_workbook(
         sha256: sha256.clone(),
         ..ImportReport::default()
     };
+    let started = std::time::Instant::now();
     let book = match parse_book(parser, bytes).await {
         Ok(b) => b,
         Err(message) => {
@@ -243,6 +244,10 @@ pub async fn import_workbook(
             return Ok(report);
         }
     };
+    tracing::debug!(
+        ms = started.elapsed().as_millis(),
+        "import: workbook parsed"
+    );
     let vocab = vocab(store).await?;
     let remembered = remembered(store, kind.code()).await?;
     let file = ImportFile {
@@ -252,12 +257,17 @@ pub async fn import_workbook(
     let (outcome, tables) = match kind {
         ImportKind::Projects => {
             let read = read_projects(&book, &vocab, today, &remembered);
+            tracing::debug!(
+                ms = started.elapsed().as_millis(),
+                "import: rows read and checked"
+            );
             if !report.take(&read) {
                 return Ok(report);
             }
             let out = store
                 .import_projects(viewer, actor, &read.rows, &file, dry_run, today)
                 .await?;
+            tracing::debug!(ms = started.elapsed().as_millis(), "import: stored");
             (out, read.tables)
         }
         ImportKind::Plans => {
