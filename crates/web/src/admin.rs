@@ -345,9 +345,6 @@ async fn users_page(
     error: String,
     notice: String,
 ) -> Result<Response, AppError> {
-    let names = |items: Vec<DictItem>| -> HashMap<i64, String> {
-        items.into_iter().map(|i| (i.id, i.name)).collect()
-    };
     let districts = state.store.dict_list(DictKind::District).await?;
     let platforms = state.store.dict_list(DictKind::Platform).await?;
     let units = state.store.dict_list(DictKind::Unit).await?;
@@ -363,55 +360,13 @@ async fn users_page(
         value: p.value(DictKind::Platform, "code").into(),
         label: p.name.clone(),
     }));
-    let district_names: HashMap<String, String> = districts
-        .iter()
-        .map(|d| {
-            (
-                d.value(DictKind::District, "code").to_string(),
-                d.name.clone(),
-            )
-        })
-        .collect();
-    let (platform_names, unit_names, leader_names) = (
-        names(platforms.clone()),
-        names(units.clone()),
-        names(leaders.clone()),
+    let rows = user_rows(
+        &state.store.list_users().await?,
+        &districts,
+        &platforms,
+        &units,
+        &leaders,
     );
-    let scope_of = |u: &User| -> String {
-        match u.role() {
-            Some(Role::Area) => match u.platform_id {
-                Some(p) => platform_names.get(&p).cloned().unwrap_or_default(),
-                None => u
-                    .district_code
-                    .as_ref()
-                    .and_then(|d| district_names.get(d).cloned())
-                    .unwrap_or_default(),
-            },
-            Some(Role::Unit) => u
-                .unit_id
-                .and_then(|id| unit_names.get(&id).cloned())
-                .unwrap_or_default(),
-            Some(Role::Leader) => u
-                .leader_id
-                .and_then(|id| leader_names.get(&id).cloned())
-                .unwrap_or_default(),
-            _ => "全市".into(),
-        }
-    };
-    let rows = state
-        .store
-        .list_users()
-        .await?
-        .iter()
-        .map(|u| UserRow {
-            id: u.id,
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            role: u.role().map_or(u.role.clone(), |r| r.label().to_string()),
-            scope: scope_of(u),
-            disabled: u.disabled != 0,
-        })
-        .collect();
     let status = if error.is_empty() {
         StatusCode::OK
     } else {
@@ -445,6 +400,112 @@ async fn users_page(
         notice,
     };
     Ok((status, html(&page)).into_response())
+}
+
+/// The user list as the page and its export show it: role and scope by name.
+fn user_rows(
+    users: &[User],
+    districts: &[DictItem],
+    platforms: &[DictItem],
+    units: &[DictItem],
+    leaders: &[DictItem],
+) -> Vec<UserRow> {
+    let names = |items: &[DictItem]| -> HashMap<i64, String> {
+        items.iter().map(|i| (i.id, i.name.clone())).collect()
+    };
+    let district_names: HashMap<String, String> = districts
+        .iter()
+        .map(|d| {
+            (
+                d.value(DictKind::District, "code").to_string(),
+                d.name.clone(),
+            )
+        })
+        .collect();
+    let (platform_names, unit_names, leader_names) =
+        (names(platforms), names(units), names(leaders));
+    let scope_of = |u: &User| -> String {
+        match u.role() {
+            Some(Role::Area) => match u.platform_id {
+                Some(p) => platform_names.get(&p).cloned().unwrap_or_default(),
+                None => u
+                    .district_code
+                    .as_ref()
+                    .and_then(|d| district_names.get(d).cloned())
+                    .unwrap_or_default(),
+            },
+            Some(Role::Unit) => u
+                .unit_id
+                .and_then(|id| unit_names.get(&id).cloned())
+                .unwrap_or_default(),
+            Some(Role::Leader) => u
+                .leader_id
+                .and_then(|id| leader_names.get(&id).cloned())
+                .unwrap_or_default(),
+            _ => "全市".into(),
+        }
+    };
+    users
+        .iter()
+        .map(|u| UserRow {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role().map_or(u.role.clone(), |r| r.label().to_string()),
+            scope: scope_of(u),
+            disabled: u.disabled != 0,
+        })
+        .collect()
+}
+
+/// `/admin/users/export.xlsx`: every account with its role, scope and state.
+pub async fn export_users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    use hezuo_office::export::{BookSheet, Cell, Column, ColumnKind::*, ListSheet};
+    user.require_admin()?;
+    let rows = user_rows(
+        &state.store.list_users().await?,
+        &state.store.dict_list(DictKind::District).await?,
+        &state.store.dict_list(DictKind::Platform).await?,
+        &state.store.dict_list(DictKind::Unit).await?,
+        &state.store.dict_list(DictKind::Leader).await?,
+    );
+    let columns = vec![
+        Column::new("序号", Integer, 6.0).untotalled(),
+        Column::new("用户名", Text, 16.0),
+        Column::new("姓名", Text, 14.0),
+        Column::new("角色", Text, 12.0),
+        Column::new("范围", Text, 22.0),
+        Column::new("状态", Text, 8.0),
+    ];
+    let title = format!("{}系统用户清单", state.config.city_name);
+    let scope = crate::export::scope_line("全部账号", &user.user.display_name);
+    let sheets = [BookSheet {
+        list: ListSheet {
+            sheet_name: "用户",
+            title: &title,
+            scope: &scope,
+            columns: &columns,
+        },
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                vec![
+                    Cell::Int(i as i64 + 1),
+                    Cell::Text(r.username),
+                    Cell::Text(r.display_name),
+                    Cell::Text(r.role),
+                    Cell::Text(r.scope),
+                    Cell::Text(if r.disabled { "已停用" } else { "正常" }.into()),
+                ]
+            })
+            .collect(),
+        chart: None,
+    }];
+    crate::export::book_download(&sheets, "系统用户清单", "users")
 }
 
 pub async fn users(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {

@@ -101,6 +101,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .route("/blockers/{id}/resolve", post(progress::resolve_blocker))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/export.xlsx", get(admin::export_users))
         .route(
             "/admin/users/{id}",
             get(admin::user_form).post(admin::update_user),

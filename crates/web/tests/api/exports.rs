@@ -202,3 +202,28 @@ async fn the_report_queue_the_blockers_and_my_projects_export_within_scope() {
     want.sort_unstable();
     assert_eq!(names, want);
 }
+
+#[tokio::test]
+async fn the_user_list_exports_for_the_admin_only() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.login_as("admin").await;
+    let page = admin.get("/admin/users").await;
+    assert!(page.text.contains("/admin/users/export.xlsx"));
+    let (book, _) = workbook(&mut admin, "/admin/users/export.xlsx").await;
+    let rows = data(&book, "用户");
+    let area = rows
+        .iter()
+        .find(|r| r[1] == "area")
+        .expect("the area account is listed");
+    assert_eq!(
+        (area[3].as_str(), area[4].as_str()),
+        ("区县/平台", "吴兴区")
+    );
+    assert!(
+        !all_text(&book).contains("$argon2"),
+        "no password hash leaves"
+    );
+    let mut office = app.login_as("office").await;
+    let resp = office.get("/admin/users/export.xlsx").await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
+}
