@@ -113,7 +113,7 @@ impl FilterArgs {
 }
 
 /// The command line acts for the whole city.
-fn system_viewer() -> Viewer {
+pub fn system_viewer() -> Viewer {
     Viewer {
         user_id: 0,
         role: Role::Admin,

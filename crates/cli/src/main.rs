@@ -4,6 +4,7 @@
 mod bench_data;
 mod config;
 mod files;
+mod report;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -62,6 +63,11 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: files::ImportCommand,
+    },
+    /// Write a document from the data (the monthly bulletin as .docx).
+    Report {
+        #[command(subcommand)]
+        what: report::ReportCommand,
     },
     /// Export a list as .xlsx.
     Export {
@@ -142,7 +148,9 @@ fn main() -> std::process::ExitCode {
     // An import or export streams 100k rows through one statement, which sqlx would report
     // as slow; on the command line that warning is noise.
     let default_log = match cli.command {
-        Command::Import { .. } | Command::Export { .. } => "warn,hezuo=info,sqlx::query=error",
+        Command::Import { .. } | Command::Export { .. } | Command::Report { .. } => {
+            "warn,hezuo=info,sqlx::query=error"
+        }
         _ => "warn,hezuo=info",
     };
     tracing_subscriber::fmt()
@@ -276,6 +284,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Export { what } => files::export(&open(&db).await?, what).await,
+        Command::Report { what } => {
+            report::run(
+                &open(&db).await?,
+                what,
+                &settings.tier_config()?,
+                &settings.office.city_name,
+            )
+            .await
+        }
         Command::ParseWorkbook => unreachable!("handled before the runtime starts"),
         Command::Openapi => {
             use hezuo_web::utoipa::OpenApi;

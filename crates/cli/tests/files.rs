@@ -225,6 +225,65 @@ fn plans_and_progress_import_from_the_command_line() {
         ),
         (0.into(), 1.into())
     );
+
+    // The bulletin of the demo city with what was just imported, for one district, read back
+    // by python-docx (its figures against the API's are tested in the web crate).
+    let docx = env.dir.join("简报.docx");
+    let d = docx.to_str().unwrap();
+    let out = hezuo(
+        &env.db,
+        &[
+            "report",
+            "bulletin",
+            "--period",
+            "2024-05",
+            "--district",
+            "吴兴区",
+            "--out",
+            d,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = std::process::Command::new("python3")
+        .args(["-c", "import docx,sys\nprint('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))", d])
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&read.stdout);
+    assert!(
+        text.contains("1—5月，吴兴区") && text.contains("个重大项目完成年度投资"),
+        "{text}{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    assert!(
+        !text.contains("导入测试乙项目"),
+        "南浔's project is not in 吴兴区's bulletin"
+    );
+    for (args, says) in [
+        (["--period", "2024-13", "--out", d], "1—12 月"),
+        (["--period", "2024/05", "--out", d], "YYYY-MM"),
+    ] {
+        let out = hezuo(&env.db, &[&["report", "bulletin"][..], &args[..]].concat());
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(says));
+    }
+    let out = hezuo(
+        &env.db,
+        &[
+            "report",
+            "bulletin",
+            "--period",
+            "2024-05",
+            "--district",
+            "火星区",
+            "--out",
+            d,
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到区县“火星区”"));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! No IO, no async, no database: most of the project's rules are tested here.
 
 pub mod access;
+pub mod bulletin;
 pub mod cells;
 pub mod code;
 pub mod figures;

@@ -5,6 +5,7 @@
 
 pub mod book;
 pub mod chart;
+pub mod docx;
 pub mod export;
 mod guard;
 pub mod import;

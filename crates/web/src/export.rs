@@ -161,15 +161,27 @@ pub async fn download_projects(
 
 /// A workbook as a download: the Chinese name per RFC 5987, an ASCII one for old clients.
 pub fn xlsx_download(bytes: Vec<u8>, name: &str, ascii_name: &str) -> axum::response::Response {
+    file_download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        name,
+        ascii_name,
+    )
+}
+
+/// A file download under a Chinese name with an ASCII fallback (RFC 6266/5987).
+pub fn file_download(
+    bytes: Vec<u8>,
+    content_type: &str,
+    name: &str,
+    ascii_name: &str,
+) -> axum::response::Response {
     use axum::http::header;
     use axum::response::IntoResponse;
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"),
@@ -190,12 +202,16 @@ pub fn scope_line(scope: &str, who: &str) -> String {
     )
 }
 
-/// Today in Beijing, "20240630", for file names.
-fn stamp_date() -> String {
+/// Today in Beijing.
+pub fn beijing_today() -> chrono::NaiveDate {
     chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .format("%Y%m%d")
-        .to_string()
+        .date_naive()
+}
+
+/// Today in Beijing, "20240630", for file names.
+fn stamp_date() -> String {
+    beijing_today().format("%Y%m%d").to_string()
 }
 
 /// A workbook of several small sheets (with their charts) as a download "{name}-YYYYMMDD.xlsx".

@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod auth;
+pub mod bulletin;
 mod cockpit;
 mod error;
 pub mod export;
@@ -97,6 +98,8 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .route("/progress/export.xlsx", get(progress::export_queue))
         .route("/progress/{id}/review", post(progress::review))
         .route("/blockers", get(progress::board))
+        .route("/reports/bulletin", get(bulletin::page))
+        .route("/reports/bulletin.docx", get(bulletin::download))
         .route("/blockers/export.xlsx", get(progress::export_board))
         .route("/blockers/{id}/resolve", post(progress::resolve_blocker))
         .route("/admin", get(admin::index))

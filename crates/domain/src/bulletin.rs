@@ -1,0 +1,377 @@
+//! The sentences of the monthly bulletin (工作简报), in the office's own words, from figures
+//! already computed. Pure: each function takes numbers and returns a sentence, or `None` when
+//! the figure has nothing behind it — a bulletin never says "0个" of something not tracked,
+//! and never "NaN". Wording rules are domain.md's: "亿元以上" is ≥ and tiers are cumulative;
+//! money ≥ 1亿 as "X.X亿元" (no trailing zeros), else 万元; percentages to one decimal.
+
+use crate::figures::{Ratio, tenths_text, versus_province};
+use crate::money::Yuan;
+use crate::tier::TierConfig;
+
+/// The months a period covers, as the office writes them: "1—6月", or "1月" in January.
+pub fn months_words(month: u32) -> String {
+    if month <= 1 {
+        "1月".to_string()
+    } else {
+        format!("1—{month}月")
+    }
+}
+
+/// "亿元以上" for the 1亿 tier, else "5亿元以上".
+fn tier_words(min_yi: i64) -> String {
+    if min_yi == 1 {
+        "亿元以上".to_string()
+    } else {
+        TierConfig::label(min_yi)
+    }
+}
+
+/// 签约: "1—6月，全市已签约引资项目526个，协议总投资1234.5亿元，其中亿元以上项目431个、
+/// 5亿元以上项目162个。" Tiers are `(min_yi, count)` ascending and cumulative; a tier nobody
+/// reached is left out (and so are those above it). `None` when nothing was signed.
+pub fn signing(
+    months: &str,
+    place: &str,
+    count: i64,
+    investment: Yuan,
+    tiers: &[(i64, i64)],
+) -> Option<String> {
+    if count <= 0 {
+        return None;
+    }
+    let mut s = format!("{months}，{place}已签约引资项目{count}个");
+    if investment.0 > 0 {
+        s.push_str(&format!("，协议总投资{investment}"));
+    }
+    let reached: Vec<String> = tiers
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(t, n)| format!("{}项目{n}个", tier_words(*t)))
+        .collect();
+    if !reached.is_empty() {
+        s.push_str("，其中");
+        s.push_str(&reached.join("、"));
+    }
+    s.push('。');
+    Some(s)
+}
+
+/// The opening paragraph (总体情况): "1—6月，全市签约引资项目104个、协议总投资1204.79亿元；重大
+/// 项目年度计划投资完成率49.4%；进度滞后项目189个。" from each section's clause, in order.
+/// `None` when no section had anything to say.
+pub fn overview(months: &str, place: &str, clauses: &[String]) -> Option<String> {
+    (!clauses.is_empty()).then(|| format!("{months}，{place}{}。", clauses.join("；")))
+}
+
+/// The signing clause of the overview: "签约引资项目104个、协议总投资1204.79亿元".
+pub fn signing_clause(count: i64, investment: Yuan) -> Option<String> {
+    (count > 0).then(|| {
+        if investment.0 > 0 {
+            format!("签约引资项目{count}个、协议总投资{investment}")
+        } else {
+            format!("签约引资项目{count}个")
+        }
+    })
+}
+
+/// The investment clause of the overview: "重大项目年度计划投资完成率49.4%".
+pub fn investment_clause(rate: Option<Ratio>) -> Option<String> {
+    rate.map(|r| format!("重大项目年度计划投资完成率{}", r.percent_text()))
+}
+
+/// The lagging clause of the overview: "进度滞后项目189个".
+pub fn lagging_clause(count: i64) -> Option<String> {
+    (count > 0).then(|| format!("进度滞后项目{count}个"))
+}
+
+/// How a rate stands against 时序进度: "高于时序进度8.0个百分点" / "低于…" / "与时序进度持平".
+fn versus_time(rate: Ratio, time: Ratio) -> String {
+    let diff = rate.permille() - time.permille();
+    match diff {
+        0 => "与时序进度持平".to_string(),
+        d if d > 0 => format!("高于时序进度{}个百分点", tenths_text(d)),
+        d => format!("低于时序进度{}个百分点", tenths_text(-d)),
+    }
+}
+
+/// The investment figures of one scope and period, as the bulletin needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Investment {
+    /// Projects with an annual plan for the year.
+    pub projects: i64,
+    pub planned: Yuan,
+    pub completed: Yuan,
+    pub rate: Option<Ratio>,
+    pub time_progress: Ratio,
+    /// The province's completion rate for the same period, in tenths of a percent, if entered.
+    pub province_permille: Option<i64>,
+    /// 同比 of the completed investment, when last year has data.
+    pub year_on_year: Option<Ratio>,
+}
+
+/// 投资完成: "1—6月，全市89个重大项目完成年度投资241亿元，年度计划投资完成率达52.1%，高于时序
+/// 进度2.1个百分点，快于全省3.0个百分点，同比增长12.5%。" `None` without planned projects.
+pub fn investment(months: &str, place: &str, f: &Investment) -> Option<String> {
+    let rate = f.rate.filter(|_| f.projects > 0)?;
+    let mut s = format!(
+        "{months}，{place}{}个重大项目完成年度投资{}，年度计划投资完成率达{}，{}",
+        f.projects,
+        f.completed,
+        rate.percent_text(),
+        versus_time(rate, f.time_progress)
+    );
+    if let Some(p) = f.province_permille {
+        s.push('，');
+        s.push_str(&versus_province(rate.permille(), p));
+    }
+    if let Some(y) = f.year_on_year {
+        let p = y.permille();
+        s.push_str(&match p {
+            0 => "，与上年同期持平".to_string(),
+            p if p > 0 => format!("，同比增长{}%", tenths_text(p)),
+            p => format!("，同比下降{}%", tenths_text(-p)),
+        });
+    }
+    s.push('。');
+    Some(s)
+}
+
+/// 开工 and 竣工: "计划年内开工项目40个，已开工32个，开工率80.0%；计划年内竣工项目12个，已竣工
+/// 5个，竣工率41.7%。" Each half only when something was planned; `None` when neither.
+pub fn starts_and_completions(
+    planned_start: i64,
+    started: i64,
+    planned_completion: i64,
+    completed: i64,
+) -> Option<String> {
+    let part = |planned: i64, done: i64, verb: &str| {
+        Ratio::new(done, planned).map(|r| {
+            format!(
+                "计划年内{verb}项目{planned}个，已{verb}{done}个，{verb}率{}",
+                r.percent_text()
+            )
+        })
+    };
+    let parts: Vec<String> = [
+        part(planned_start, started, "开工"),
+        part(planned_completion, completed, "竣工"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join("；") + "。")
+}
+
+/// 落地: "签约项目60个，已开工落地21个，落地率35.0%。" `None` when nothing was signed.
+pub fn landing(signed: i64, landed: i64) -> Option<String> {
+    Ratio::new(landed, signed).map(|r| {
+        format!(
+            "签约项目{signed}个，已开工落地{landed}个，落地率{}。",
+            r.percent_text()
+        )
+    })
+}
+
+/// 滞后: "进度滞后项目18个，其中完成率最低的是：A（吴兴区，完成率12.0%）、B（…）。" `shown`
+/// are (name, district, rate) of the worst few. `None` when nothing lags.
+pub fn lagging(count: i64, shown: &[(String, String, Option<Ratio>)]) -> Option<String> {
+    if count <= 0 {
+        return None;
+    }
+    let mut s = format!("进度滞后项目{count}个");
+    let names: Vec<String> = shown
+        .iter()
+        .map(|(name, district, rate)| match rate {
+            Some(r) => format!("{name}（{district}，完成率{}）", r.percent_text()),
+            None => format!("{name}（{district}）"),
+        })
+        .collect();
+    if !names.is_empty() {
+        s.push_str("，其中完成率最低的是：");
+        s.push_str(&names.join("、"));
+    }
+    s.push('。');
+    Some(s)
+}
+
+/// 要素制约: "尚未解决的要素制约9项，其中用地4项、资金3项、审批2项，最久的已持续126天。"
+/// `by_kind` is (label, count) in the order to name them. `None` when none is open.
+pub fn blockers(by_kind: &[(String, i64)], oldest_days: Option<i64>) -> Option<String> {
+    let total: i64 = by_kind.iter().map(|(_, n)| n).sum();
+    if total <= 0 {
+        return None;
+    }
+    let kinds: Vec<String> = by_kind
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{k}{n}项"))
+        .collect();
+    let mut s = format!("尚未解决的要素制约{total}项，其中{}", kinds.join("、"));
+    if let Some(d) = oldest_days.filter(|d| *d > 0) {
+        s.push_str(&format!("，最久的已持续{d}天"));
+    }
+    s.push('。');
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::time_progress;
+    use crate::money::YI;
+
+    #[test]
+    fn signing_counts_tiers_cumulatively_and_leaves_out_the_empty_ones() {
+        let s = signing(
+            &months_words(12),
+            "全市",
+            526,
+            Yuan(123_456_000_000),
+            &[
+                (1, 431),
+                (3, 200),
+                (5, 162),
+                (10, 40),
+                (20, 3),
+                (50, 0),
+                (100, 0),
+            ],
+        );
+        assert_eq!(
+            s.as_deref(),
+            Some(
+                "1—12月，全市已签约引资项目526个，协议总投资1234.56亿元，其中亿元以上项目431个、\
+                 3亿元以上项目200个、5亿元以上项目162个、10亿元以上项目40个、20亿元以上项目3个。"
+            )
+        );
+        assert_eq!(signing("1月", "全市", 0, Yuan(0), &[(1, 0)]), None);
+        assert_eq!(
+            signing("1月", "吴兴区", 2, Yuan(80_000_000), &[(1, 0)]).as_deref(),
+            Some("1月，吴兴区已签约引资项目2个，协议总投资8000万元。")
+        );
+    }
+
+    #[test]
+    fn investment_reads_like_the_office_example() {
+        let f = Investment {
+            projects: 27,
+            planned: Yuan(15_855_000_000),
+            completed: Yuan(241 * YI),
+            rate: Ratio::new(241 * YI, 15_855_000_000),
+            time_progress: time_progress(12),
+            province_permille: Some(1089),
+            year_on_year: None,
+        };
+        assert_eq!(
+            investment(&months_words(12), "全市", &f).as_deref(),
+            Some(
+                "1—12月，全市27个重大项目完成年度投资241亿元，年度计划投资完成率达152.0%，\
+                 高于时序进度52.0个百分点，快于全省43.1个百分点。"
+            )
+        );
+    }
+
+    #[test]
+    fn investment_says_nothing_without_a_plan_and_states_a_fall() {
+        let none = Investment {
+            projects: 0,
+            planned: Yuan(0),
+            completed: Yuan(0),
+            rate: None,
+            time_progress: time_progress(6),
+            province_permille: None,
+            year_on_year: None,
+        };
+        assert_eq!(investment("1—6月", "全市", &none), None);
+        let f = Investment {
+            projects: 3,
+            planned: Yuan(10 * YI),
+            completed: Yuan(5 * YI),
+            rate: Ratio::new(5, 10),
+            year_on_year: Ratio::new(-1, 8),
+            ..none
+        };
+        assert_eq!(
+            investment("1—6月", "吴兴区", &f).as_deref(),
+            Some(
+                "1—6月，吴兴区3个重大项目完成年度投资5亿元，年度计划投资完成率达50.0%，\
+                 与时序进度持平，同比下降12.5%。"
+            )
+        );
+    }
+
+    #[test]
+    fn rates_appear_only_where_something_was_planned() {
+        assert_eq!(
+            starts_and_completions(40, 32, 12, 5).as_deref(),
+            Some(
+                "计划年内开工项目40个，已开工32个，开工率80.0%；计划年内竣工项目12个，已竣工5个，竣工率41.7%。"
+            )
+        );
+        assert_eq!(
+            starts_and_completions(0, 0, 3, 3).as_deref(),
+            Some("计划年内竣工项目3个，已竣工3个，竣工率100.0%。")
+        );
+        assert_eq!(starts_and_completions(0, 0, 0, 0), None);
+        assert_eq!(landing(0, 0), None);
+        assert_eq!(
+            landing(60, 21).as_deref(),
+            Some("签约项目60个，已开工落地21个，落地率35.0%。")
+        );
+    }
+
+    #[test]
+    fn lagging_and_blockers_name_the_worst_and_count_by_kind() {
+        let shown = vec![
+            (
+                "甲项目".to_string(),
+                "吴兴区".to_string(),
+                Ratio::new(12, 100),
+            ),
+            ("乙项目".to_string(), "南浔区".to_string(), None),
+        ];
+        assert_eq!(
+            lagging(18, &shown).as_deref(),
+            Some(
+                "进度滞后项目18个，其中完成率最低的是：甲项目（吴兴区，完成率12.0%）、乙项目（南浔区）。"
+            )
+        );
+        assert_eq!(lagging(0, &[]), None);
+        let kinds = vec![
+            ("用地".to_string(), 4),
+            ("资金".to_string(), 0),
+            ("审批".to_string(), 2),
+        ];
+        assert_eq!(
+            blockers(&kinds, Some(126)).as_deref(),
+            Some("尚未解决的要素制约6项，其中用地4项、审批2项，最久的已持续126天。")
+        );
+        assert_eq!(blockers(&[("用地".to_string(), 0)], None), None);
+    }
+
+    #[test]
+    fn the_overview_joins_the_sections_clauses() {
+        let clauses: Vec<String> = [
+            signing_clause(104, Yuan(120_479_000_000)),
+            investment_clause(Ratio::new(494, 1000)),
+            lagging_clause(0),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        assert_eq!(
+            overview("1—6月", "全市", &clauses).as_deref(),
+            Some(
+                "1—6月，全市签约引资项目104个、协议总投资1204.79亿元；重大项目年度计划投资完成率49.4%。"
+            )
+        );
+        assert_eq!(overview("1—6月", "全市", &[]), None);
+        assert_eq!(signing_clause(0, Yuan(0)), None);
+    }
+
+    #[test]
+    fn months_are_written_as_a_range_from_january() {
+        assert_eq!(months_words(1), "1月");
+        assert_eq!(months_words(6), "1—6月");
+    }
+}

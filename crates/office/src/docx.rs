@@ -1,0 +1,278 @@
+//! Word documents in the form of a government bulletin (公文, GB/T 9704): A4 with the standard
+//! margins, the title in 方正小标宋, headings in 黑体, body text in 仿宋_GB2312 at 三号 with a
+//! two-character first-line indent and fixed 28.95-point lines, tables with a header and a
+//! totals row, charts as pictures, and "— N —" page numbers. The fonts are named in the
+//! styles (with the common Windows and Linux equivalents as alternatives in the font table),
+//! so Word and WPS use the office's fonts and LibreOffice substitutes its own.
+//!
+//! A [`Document`] is plain data: what to say, in order. Writing it is [`write_docx`].
+
+use docx_rs::{
+    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Pic,
+    Run, RunFonts, Shading, Style, StyleType, Table, TableAlignmentType, TableCell, TableRow,
+    VAlignType, WidthType,
+};
+
+/// A bulletin: a title, lines under it (issuer, period, date) and the blocks in order.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub title: String,
+    pub subtitle: Vec<String>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// "一、签约引资": a first-level heading, numbered by the writer of the text.
+    Heading(String),
+    /// A body paragraph.
+    Paragraph(String),
+    Table(DocTable),
+    /// A picture (PNG), centred, with a caption under it.
+    Image(Image),
+}
+
+#[derive(Debug, Clone)]
+pub struct DocTable {
+    /// The caption above the table ("表1 各区县投资完成情况").
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// The 合计 row, when the table has one.
+    pub total: Option<Vec<String>>,
+    /// Relative column widths; the table spans the text width.
+    pub widths: Vec<u32>,
+    /// Columns aligned right (numbers).
+    pub numeric: Vec<bool>,
+}
+
+impl DocTable {
+    /// Is column `c` a number column (aligned right)?
+    pub fn is_numeric<C: std::borrow::Borrow<usize>>(&self, c: C) -> bool {
+        self.numeric.get(*c.borrow()).copied().unwrap_or(false)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub png: Vec<u8>,
+    pub width_px: u32,
+    pub height_px: u32,
+    pub caption: String,
+}
+
+/// Text width of an A4 page with 公文 margins (210 − 28 − 26 mm), in twips.
+const TEXT_WIDTH_TWIPS: u32 = 9_071;
+/// 三号 (16 pt) in half-points, the body size.
+const SIZE_3: usize = 32;
+/// 二号 (22 pt), the title size.
+const SIZE_2: usize = 44;
+/// 五号 (10.5 pt) in tables.
+const SIZE_TABLE: usize = 21;
+/// Fixed line pitch of the body, 28.95 pt in twips (22 lines on a page).
+const BODY_LINE: i32 = 579;
+
+fn fonts(east_asia: &str, ascii: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii(ascii)
+        .hi_ansi(ascii)
+}
+
+fn styles() -> Vec<Style> {
+    vec![
+        Style::new("HezuoTitle", StyleType::Paragraph)
+            .name("简报标题")
+            .fonts(fonts("方正小标宋简体", "Times New Roman"))
+            .size(SIZE_2)
+            .align(AlignmentType::Center)
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Auto)
+                    .line(360)
+                    .after(240),
+            ),
+        Style::new("HezuoSubtitle", StyleType::Paragraph)
+            .name("简报题注")
+            .fonts(fonts("楷体_GB2312", "Times New Roman"))
+            .size(SIZE_3)
+            .align(AlignmentType::Center),
+        Style::new("HezuoHeading1", StyleType::Paragraph)
+            .name("一级标题")
+            .fonts(fonts("黑体", "Times New Roman"))
+            .size(SIZE_3)
+            .outline_lvl(0)
+            .first_line_chars(200)
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(BODY_LINE),
+            ),
+        Style::new("HezuoBody", StyleType::Paragraph)
+            .name("正文")
+            .fonts(fonts("仿宋_GB2312", "Times New Roman"))
+            .size(SIZE_3)
+            .align(AlignmentType::Both)
+            .first_line_chars(200)
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(BODY_LINE),
+            ),
+        Style::new("HezuoCaption", StyleType::Paragraph)
+            .name("图表标题")
+            .fonts(fonts("黑体", "Times New Roman"))
+            .size(24)
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().before(120).after(60)),
+        Style::new("HezuoCell", StyleType::Paragraph)
+            .name("表格文字")
+            .fonts(fonts("仿宋_GB2312", "Times New Roman"))
+            .size(SIZE_TABLE),
+    ]
+}
+
+fn para(style: &str, text: &str) -> Paragraph {
+    Paragraph::new()
+        .style(style)
+        .add_run(Run::new().add_text(text))
+}
+
+fn cell(text: &str, bold: bool, right: bool, width: usize) -> TableCell {
+    let mut run = Run::new().add_text(text);
+    if bold {
+        run = run.bold();
+    }
+    let p = Paragraph::new()
+        .style("HezuoCell")
+        .align(if right {
+            AlignmentType::Right
+        } else {
+            AlignmentType::Left
+        })
+        .add_run(run);
+    TableCell::new()
+        .add_paragraph(p)
+        .vertical_align(VAlignType::Center)
+        .width(width, WidthType::Dxa)
+}
+
+fn table(t: &DocTable) -> Table {
+    let sum: u32 = t.widths.iter().sum::<u32>().max(1);
+    let widths: Vec<usize> = t
+        .widths
+        .iter()
+        .map(|w| (TEXT_WIDTH_TWIPS * w / sum) as usize)
+        .collect();
+    let width = |c: usize| widths.get(c).copied().unwrap_or(1000);
+    let header = TableRow::new(
+        t.header
+            .iter()
+            .enumerate()
+            .map(|(c, h)| cell(h, true, false, width(c)).shading(Shading::new().fill("DDEBF7")))
+            .collect(),
+    );
+    let mut rows = vec![header];
+    for r in &t.rows {
+        rows.push(TableRow::new(
+            r.iter()
+                .enumerate()
+                .map(|(c, v)| cell(v, false, t.is_numeric(c), width(c)))
+                .collect(),
+        ));
+    }
+    if let Some(total) = &t.total {
+        rows.push(TableRow::new(
+            total
+                .iter()
+                .enumerate()
+                .map(|(c, v)| {
+                    cell(v, true, t.is_numeric(c), width(c)).shading(Shading::new().fill("F2F2F2"))
+                })
+                .collect(),
+        ));
+    }
+    Table::new(rows)
+        .set_grid(widths.clone())
+        .width(TEXT_WIDTH_TWIPS as usize, WidthType::Dxa)
+        .align(TableAlignmentType::Center)
+}
+
+/// EMU per pixel at 96 dpi.
+const EMU_PER_PX: u32 = 9_525;
+
+fn image(i: &Image) -> Paragraph {
+    // Scaled to the text width at most, keeping the aspect ratio.
+    let max_px = TEXT_WIDTH_TWIPS * 96 / 1440;
+    let (w, h) = if i.width_px > max_px {
+        (max_px, i.height_px * max_px / i.width_px.max(1))
+    } else {
+        (i.width_px, i.height_px)
+    };
+    let pic = Pic::new_with_dimensions(i.png.clone(), i.width_px, i.height_px)
+        .size(w * EMU_PER_PX, h * EMU_PER_PX);
+    Paragraph::new()
+        .align(AlignmentType::Center)
+        .add_run(Run::new().add_image(pic))
+}
+
+/// The .docx of a document.
+pub fn write_docx(doc: &Document) -> Result<Vec<u8>, String> {
+    let footer = Footer::new().add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(
+                Run::new()
+                    .add_text("— ")
+                    .fonts(fonts("宋体", "Times New Roman"))
+                    .size(28),
+            )
+            .add_page_num(PageNum::new())
+            .add_run(
+                Run::new()
+                    .add_text(" —")
+                    .fonts(fonts("宋体", "Times New Roman"))
+                    .size(28),
+            )
+            .size(28),
+    );
+    let mut docx = Docx::new()
+        .page_size(11_906, 16_838)
+        .page_margin(
+            PageMargin::new()
+                .top(2_098)
+                .bottom(1_984)
+                .left(1_588)
+                .right(1_474)
+                .header(851)
+                .footer(992),
+        )
+        .default_fonts(fonts("仿宋_GB2312", "Times New Roman"))
+        .default_size(SIZE_3)
+        .footer(footer);
+    for s in styles() {
+        docx = docx.add_style(s);
+    }
+    docx = docx.add_paragraph(para("HezuoTitle", &doc.title));
+    for line in &doc.subtitle {
+        docx = docx.add_paragraph(para("HezuoSubtitle", line));
+    }
+    // A blank line between the head and the text, as 公文 have.
+    docx = docx.add_paragraph(Paragraph::new().style("HezuoBody"));
+    for b in &doc.blocks {
+        docx = match b {
+            Block::Heading(h) => docx.add_paragraph(para("HezuoHeading1", h).keep_next(true)),
+            Block::Paragraph(p) => docx.add_paragraph(para("HezuoBody", p)),
+            Block::Table(t) => docx
+                .add_paragraph(para("HezuoCaption", &t.caption).keep_next(true))
+                .add_table(table(t))
+                .add_paragraph(Paragraph::new().style("HezuoCell")),
+            Block::Image(i) => docx
+                .add_paragraph(image(i).keep_next(true))
+                .add_paragraph(para("HezuoCaption", &i.caption)),
+        };
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    docx.build().pack(&mut out).map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}

@@ -1,0 +1,586 @@
+//! 工作简报: the monthly bulletin, written from the same store queries the cockpit and the API
+//! read (so every number in it is theirs), in the office's sentences (`hezuo_domain::bulletin`)
+//! and laid out as a 公文 (`hezuo_office::docx`).
+//!
+//! The bulletin is a list of sections ([`SECTIONS`]); each reads what it needs and returns its
+//! part, or nothing when it has no data. A module adds its section by adding one function to
+//! that list — no other section changes. The opening paragraph (总体情况) is the parts'
+//! headlines in order.
+
+use futures_util::future::BoxFuture;
+use hezuo_domain::bulletin::{self as words, Investment};
+use hezuo_domain::{BlockerKind, Month, TierConfig, Viewer, Yuan};
+use hezuo_office::docx::{Block, DocTable, Document};
+use hezuo_store::dict::DictKind;
+use hezuo_store::project::ProjectFilter;
+use hezuo_store::stats::{GroupBy, Period};
+use hezuo_store::{Store, StoreError};
+
+/// What a bulletin is about and who asks.
+pub struct Request<'a> {
+    pub store: &'a Store,
+    pub viewer: &'a Viewer,
+    pub filter: ProjectFilter,
+    pub period: Period,
+    pub tiers: &'a TierConfig,
+    /// The city's name ("湖州市"), for the title.
+    pub city: &'a str,
+    /// Today, for the date line and the age of open blocking factors.
+    pub today: chrono::NaiveDate,
+}
+
+/// One section of the bulletin.
+pub struct Part {
+    /// "签约引资" — numbered by the bulletin ("二、签约引资").
+    pub heading: &'static str,
+    /// The clause it lends the opening paragraph ("进度滞后项目189个").
+    pub headline: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+/// A section: reads its figures for the request and writes its part (`None`: nothing to say).
+pub type Section = for<'a> fn(&'a Context<'a>) -> BoxFuture<'a, Result<Option<Part>, StoreError>>;
+
+/// The sections, in the order they appear.
+pub const SECTIONS: &[Section] = &[
+    |c| Box::pin(signing(c)),
+    |c| Box::pin(investment(c)),
+    |c| Box::pin(lagging(c)),
+];
+
+/// What every section reads from: the request, and the words for its scope and period.
+pub struct Context<'a> {
+    pub request: &'a Request<'a>,
+    /// "全市", "吴兴区", "省长三角一体化重大项目".
+    pub place: String,
+    /// "1—6月".
+    pub months: String,
+}
+
+/// The scope in words: the district, platform or list filtered on, else the whole city (or
+/// the viewer's own area).
+async fn place(request: &Request<'_>) -> Result<String, StoreError> {
+    let store = request.store;
+    let name_of = |items: Vec<hezuo_store::dict::DictItem>, kind: DictKind, value: &str| {
+        items
+            .into_iter()
+            .find(|i| i.value(kind, "code") == value || i.id.to_string() == value)
+            .map(|i| i.name)
+    };
+    let f = &request.filter;
+    if let Some(d) = &f.district {
+        let items = store.dict_list(DictKind::District).await?;
+        return Ok(name_of(items, DictKind::District, d).unwrap_or_else(|| d.clone()));
+    }
+    if let Some(p) = f.platform {
+        let items = store.dict_list(DictKind::Platform).await?;
+        return Ok(name_of(items, DictKind::Platform, &p.to_string()).unwrap_or_default());
+    }
+    if let Some(l) = f.list {
+        let items = store.dict_list(DictKind::List).await?;
+        return Ok(name_of(items, DictKind::List, &l.to_string()).unwrap_or_default());
+    }
+    Ok(match &request.viewer.area {
+        Some(hezuo_domain::Area::District(code)) => {
+            let items = store.dict_list(DictKind::District).await?;
+            name_of(items, DictKind::District, code).unwrap_or_else(|| code.clone())
+        }
+        Some(hezuo_domain::Area::Platform(id)) => {
+            let items = store.dict_list(DictKind::Platform).await?;
+            name_of(items, DictKind::Platform, &id.to_string()).unwrap_or_default()
+        }
+        None => "全市".to_string(),
+    })
+}
+
+/// Chinese numerals for the headings ("一" … "十").
+fn numeral(n: usize) -> &'static str {
+    ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        .get(n)
+        .copied()
+        .unwrap_or("十")
+}
+
+/// The bulletin as a document: title, period line, 总体情况 and every section with data.
+pub async fn compose(request: &Request<'_>) -> Result<Document, StoreError> {
+    let context = Context {
+        request,
+        place: place(request).await?,
+        months: words::months_words(request.period.month),
+    };
+    let mut parts = Vec::new();
+    for section in SECTIONS {
+        if let Some(part) = section(&context).await? {
+            parts.push(part);
+        }
+    }
+    let period = request.period;
+    let mut blocks = Vec::new();
+    let clauses: Vec<String> = parts.iter().filter_map(|p| p.headline.clone()).collect();
+    blocks.push(Block::Heading("一、总体情况".into()));
+    blocks.push(Block::Paragraph(
+        words::overview(&context.months, &context.place, &clauses).unwrap_or_else(|| {
+            format!(
+                "{}{}年{}尚无签约和投资进度数据。",
+                context.place, period.year, context.months
+            )
+        }),
+    ));
+    for (i, part) in parts.into_iter().enumerate() {
+        blocks.push(Block::Heading(format!(
+            "{}、{}",
+            numeral(i + 1),
+            part.heading
+        )));
+        blocks.extend(part.blocks);
+    }
+    let scope = if context.place == "全市" {
+        String::new()
+    } else {
+        format!("（{}）", context.place)
+    };
+    Ok(Document {
+        title: format!("{}区域合作工作简报{scope}", request.city),
+        subtitle: vec![
+            format!("{}年{}月", period.year, period.month),
+            format!(
+                "{}区域合作办公室　{}",
+                request.city,
+                request.today.format("%Y年%-m月%-d日")
+            ),
+        ],
+        blocks,
+    })
+}
+
+/// The .docx of the bulletin.
+pub async fn write(request: &Request<'_>) -> Result<Vec<u8>, BulletinError> {
+    let doc = compose(request).await?;
+    hezuo_office::docx::write_docx(&doc).map_err(BulletinError::Write)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BulletinError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("生成简报文档失败：{0}")]
+    Write(String),
+}
+
+/// Yuan as 万元 with two decimals for a table cell.
+fn wan(yuan: i64) -> String {
+    Yuan(yuan).wan_text()
+}
+
+/// Yuan as 亿元 with two decimals for a table cell.
+fn yi(yuan: i64) -> String {
+    Yuan(yuan).yi_text(2)
+}
+
+async fn signing(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
+    let r = c.request;
+    let s = r
+        .store
+        .signing_stats(r.viewer, &r.filter, r.period, r.tiers)
+        .await?;
+    let tiers: Vec<(i64, i64)> = s.tiers.iter().map(|t| (t.min_yi, t.count)).collect();
+    let Some(sentence) = words::signing(&c.months, &c.place, s.count, Yuan(s.investment), &tiers)
+    else {
+        return Ok(None);
+    };
+    let mut blocks = vec![Block::Paragraph(sentence.clone())];
+    blocks.push(Block::Table(DocTable {
+        caption: format!("签约项目规模分布（{}）", c.months),
+        header: vec![
+            "规模".into(),
+            "项目数（个）".into(),
+            "协议投资（亿元）".into(),
+        ],
+        rows: s
+            .tiers
+            .iter()
+            .filter(|t| t.count > 0)
+            .map(|t| {
+                vec![
+                    TierConfig::label(t.min_yi),
+                    t.count.to_string(),
+                    yi(t.investment),
+                ]
+            })
+            .collect(),
+        total: Some(vec![
+            "全部签约项目".into(),
+            s.count.to_string(),
+            yi(s.investment),
+        ]),
+        widths: vec![3, 2, 3],
+        numeric: vec![false, true, true],
+    }));
+    let origins: Vec<Vec<String>> = s
+        .by_origin
+        .iter()
+        .filter(|g| g.count > 0)
+        .map(|g| vec![g.label.clone(), g.count.to_string(), yi(g.investment)])
+        .collect();
+    if !origins.is_empty() {
+        blocks.push(Block::Table(DocTable {
+            caption: "签约项目来源地".into(),
+            header: vec![
+                "来源地".into(),
+                "项目数（个）".into(),
+                "协议投资（亿元）".into(),
+            ],
+            rows: origins,
+            total: Some(vec!["合计".into(), s.count.to_string(), yi(s.investment)]),
+            widths: vec![3, 2, 3],
+            numeric: vec![false, true, true],
+        }));
+    }
+    Ok(Some(Part {
+        heading: "签约引资",
+        headline: words::signing_clause(s.count, Yuan(s.investment)),
+        blocks,
+    }))
+}
+
+async fn investment(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
+    let r = c.request;
+    let whole = r
+        .store
+        .investment_stats(r.viewer, &r.filter, r.period)
+        .await?;
+    let province = r
+        .store
+        .province_reference(
+            Month {
+                year: r.period.year,
+                month: r.period.month,
+            },
+            crate::stats::PROVINCE_COMPLETION,
+        )
+        .await?;
+    let figures = Investment {
+        projects: whole.projects,
+        planned: Yuan(whole.planned),
+        completed: Yuan(whole.completed),
+        rate: whole.completion_rate(),
+        time_progress: whole.time_progress(),
+        province_permille: province,
+        year_on_year: whole.year_on_year(),
+    };
+    let Some(sentence) = words::investment(&c.months, &c.place, &figures) else {
+        return Ok(None);
+    };
+    let mut blocks = vec![Block::Paragraph(sentence.clone())];
+    let rates: Vec<String> = [
+        words::starts_and_completions(
+            whole.planned_start,
+            whole.started,
+            whole.planned_completion,
+            whole.completed_projects,
+        ),
+        words::landing(whole.signed, whole.landed),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !rates.is_empty() {
+        blocks.push(Block::Paragraph(rates.join("")));
+    }
+    let by_district = r
+        .store
+        .investment_stats_by(r.viewer, &r.filter, r.period, Some(GroupBy::District))
+        .await?;
+    let rows: Vec<Vec<String>> = by_district
+        .iter()
+        .filter(|(_, _, s)| s.projects > 0)
+        .map(|(_, name, s)| {
+            vec![
+                name.clone(),
+                s.projects.to_string(),
+                wan(s.planned),
+                wan(s.completed),
+                s.completion_rate().map_or("—".into(), |x| x.percent_text()),
+                s.light().map_or("—", |l| l.label()).to_string(),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        blocks.push(Block::Table(DocTable {
+            caption: format!("各区县重大项目投资完成情况（{}）", c.months),
+            header: vec![
+                "区县".into(),
+                "项目数（个）".into(),
+                "年度计划（万元）".into(),
+                "累计完成（万元）".into(),
+                "完成率".into(),
+                "进度".into(),
+            ],
+            rows,
+            total: Some(vec![
+                "合计".into(),
+                whole.projects.to_string(),
+                wan(whole.planned),
+                wan(whole.completed),
+                figures.rate.map_or("—".into(), |x| x.percent_text()),
+                whole.light().map_or("—", |l| l.label()).to_string(),
+            ]),
+            widths: vec![3, 2, 3, 3, 2, 2],
+            numeric: vec![false, true, true, true, true, false],
+        }));
+    }
+    Ok(Some(Part {
+        heading: "重大项目投资进度",
+        headline: words::investment_clause(figures.rate),
+        blocks,
+    }))
+}
+
+/// Projects named in the lagging paragraph and table.
+const LAGGING_SHOWN: i64 = 10;
+
+async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
+    let r = c.request;
+    let whole = r
+        .store
+        .investment_stats(r.viewer, &r.filter, r.period)
+        .await?;
+    let worst = r
+        .store
+        .lagging_projects(r.viewer, &r.filter, r.period, LAGGING_SHOWN)
+        .await?;
+    let named: Vec<(String, String, Option<hezuo_domain::Ratio>)> = worst
+        .iter()
+        .take(3)
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.district_name.clone(),
+                hezuo_domain::figures::completion_rate(Yuan(p.completed), Yuan(p.planned)),
+            )
+        })
+        .collect();
+    // Blocking factors still open, as they stood at the period's end (or today, for the
+    // current period): those raised later are not counted, ages run to that day.
+    let as_of = r.today.min(
+        Month {
+            year: r.period.year,
+            month: r.period.month,
+        }
+        .last_day(),
+    );
+    let raised = |b: &hezuo_store::progress::BlockerRow| {
+        chrono::NaiveDate::parse_from_str(&b.opened_on, "%Y-%m-%d").ok()
+    };
+    let open: Vec<_> = r
+        .store
+        .open_blockers(r.viewer, &r.filter)
+        .await?
+        .into_iter()
+        .filter(|b| raised(b).is_some_and(|d| d <= as_of))
+        .collect();
+    let by_kind: Vec<(String, i64)> = BlockerKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.label().to_string(),
+                open.iter().filter(|b| b.kind == k.code()).count() as i64,
+            )
+        })
+        .collect();
+    let oldest = open
+        .iter()
+        .filter_map(raised)
+        .map(|d| (as_of - d).num_days())
+        .max();
+    let sentences: Vec<String> = [
+        words::lagging(whole.lights.behind, &named),
+        words::blockers(&by_kind, oldest),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if sentences.is_empty() {
+        return Ok(None);
+    }
+    let mut blocks: Vec<Block> = sentences.iter().cloned().map(Block::Paragraph).collect();
+    if !worst.is_empty() {
+        blocks.push(Block::Table(DocTable {
+            caption: format!("进度滞后项目（完成率最低的{}个）", worst.len()),
+            header: vec![
+                "序号".into(),
+                "项目名称".into(),
+                "区县".into(),
+                "年度计划（万元）".into(),
+                "累计完成（万元）".into(),
+                "完成率".into(),
+            ],
+            rows: worst
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    vec![
+                        (i + 1).to_string(),
+                        p.name.clone(),
+                        p.district_name.clone(),
+                        wan(p.planned),
+                        wan(p.completed),
+                        hezuo_domain::figures::completion_rate(Yuan(p.completed), Yuan(p.planned))
+                            .map_or("—".into(), |x| x.percent_text()),
+                    ]
+                })
+                .collect(),
+            total: None,
+            widths: vec![1, 6, 2, 3, 3, 2],
+            numeric: vec![true, false, false, true, true, true],
+        }));
+    }
+    Ok(Some(Part {
+        heading: "滞后项目与要素制约",
+        headline: words::lagging_clause(whole.lights.behind),
+        blocks,
+    }))
+}
+
+// ---- Pages: the preview and the download ----
+
+use crate::auth::{Chrome, CurrentUser};
+use crate::error::AppError;
+use crate::views::{Lookups, Opt, html};
+use crate::{AppState, form::parse_query};
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+/// The bulletin's choices: the month reported to ("2024-06") and a district or list.
+#[derive(Debug, Default, Deserialize)]
+pub struct BulletinParams {
+    pub period: Option<String>,
+    pub district: Option<String>,
+    pub list: Option<i64>,
+}
+
+impl BulletinParams {
+    /// The period asked for, else the latest month with reports in the viewer's scope.
+    async fn period(&self, state: &AppState, viewer: &Viewer) -> Result<Period, AppError> {
+        let invalid = || AppError::Invalid {
+            field: "period".into(),
+            message: "统计期应写作 YYYY-MM，如 2024-06".into(),
+        };
+        match self.period.as_deref().filter(|p| !p.is_empty()) {
+            Some(p) => {
+                let (y, m) = p.split_once('-').ok_or_else(invalid)?;
+                let (y, m) = (
+                    y.parse::<i32>().map_err(|_| invalid())?,
+                    m.parse::<u32>().map_err(|_| invalid())?,
+                );
+                Ok(Period::new(y, Some(m))?)
+            }
+            None => {
+                let latest = state
+                    .store
+                    .latest_report_month(viewer)
+                    .await?
+                    .unwrap_or_else(crate::progress::last_month);
+                Ok(Period::new(latest.year, Some(latest.month))?)
+            }
+        }
+    }
+
+    fn filter(&self) -> ProjectFilter {
+        ProjectFilter {
+            district: self.district.clone().filter(|d| !d.is_empty()),
+            list: self.list,
+            ..ProjectFilter::default()
+        }
+    }
+
+    /// The query string of the download link for the same choices.
+    fn query(&self, period: Period) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("period", &format!("{}-{:02}", period.year, period.month));
+        if let Some(d) = self.district.as_deref().filter(|d| !d.is_empty()) {
+            q.append_pair("district", d);
+        }
+        if let Some(l) = self.list {
+            q.append_pair("list", &l.to_string());
+        }
+        q.finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reports/bulletin.html")]
+struct BulletinPage {
+    chrome: Chrome,
+    doc: Document,
+    period: String,
+    district: String,
+    list: String,
+    districts: Vec<Opt>,
+    lists: Vec<Opt>,
+    download: String,
+}
+
+/// `/reports/bulletin`: the bulletin for the chosen scope and period, as it will read.
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params: BulletinParams = parse_query(raw.as_deref())?;
+    let period = params.period(&state, &user.viewer).await?;
+    let request = Request {
+        store: &state.store,
+        viewer: &user.viewer,
+        filter: params.filter(),
+        period,
+        tiers: &state.config.tiers,
+        city: &state.config.city_name,
+        today: crate::export::beijing_today(),
+    };
+    let doc = compose(&request).await?;
+    let lookups = Lookups::load(&state, &user.viewer).await?;
+    let page = BulletinPage {
+        chrome: Chrome::new(&state, &user, "reports"),
+        doc,
+        period: format!("{}-{:02}", period.year, period.month),
+        district: params.district.clone().unwrap_or_default(),
+        list: params.list.map(|l| l.to_string()).unwrap_or_default(),
+        districts: lookups.districts,
+        lists: lookups.lists,
+        download: params.query(period),
+    };
+    Ok(html(&page))
+}
+
+/// `/reports/bulletin.docx`: the same bulletin as a Word document.
+pub async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params: BulletinParams = parse_query(raw.as_deref())?;
+    let period = params.period(&state, &user.viewer).await?;
+    let request = Request {
+        store: &state.store,
+        viewer: &user.viewer,
+        filter: params.filter(),
+        period,
+        tiers: &state.config.tiers,
+        city: &state.config.city_name,
+        today: crate::export::beijing_today(),
+    };
+    let bytes = write(&request).await.map_err(|e| match e {
+        BulletinError::Store(s) => AppError::from(s),
+        other => AppError::Internal(other.to_string()),
+    })?;
+    let stamp = format!("{}{:02}", period.year, period.month);
+    Ok(crate::export::file_download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("工作简报-{stamp}.docx"),
+        &format!("bulletin-{stamp}.docx"),
+    ))
+}
