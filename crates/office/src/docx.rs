@@ -59,6 +59,8 @@ pub struct Image {
     pub width_px: u32,
     pub height_px: u32,
     pub caption: String,
+    /// The picture as SVG, for a page previewing the document (the .docx holds the PNG).
+    pub svg: String,
 }
 
 /// Text width of an A4 page with 公文 margins (210 − 28 − 26 mm), in twips.

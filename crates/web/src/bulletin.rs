@@ -134,6 +134,21 @@ pub async fn compose(request: &Request<'_>) -> Result<Document, StoreError> {
         )));
         blocks.extend(part.blocks);
     }
+    // Figures and tables numbered in the order they appear (图1, 表1 …).
+    let (mut figure, mut table) = (0, 0);
+    for b in &mut blocks {
+        match b {
+            Block::Image(i) => {
+                figure += 1;
+                i.caption = format!("图{figure}　{}", i.caption);
+            }
+            Block::Table(t) => {
+                table += 1;
+                t.caption = format!("表{table}　{}", t.caption);
+            }
+            _ => {}
+        }
+    }
     let scope = if context.place == "全市" {
         String::new()
     } else {
@@ -165,6 +180,24 @@ pub enum BulletinError {
     Store(#[from] StoreError),
     #[error("生成简报文档失败：{0}")]
     Write(String),
+}
+
+/// A chart as a picture in the document (drawn at twice its size, for print). A chart that
+/// cannot be drawn is left out and logged; the text and tables carry the same figures.
+fn picture(svg: &str, caption: String) -> Option<Block> {
+    match hezuo_office::chart::svg_to_png(svg, 2.0) {
+        Ok(png) => Some(Block::Image(hezuo_office::docx::Image {
+            png: png.bytes,
+            width_px: png.width,
+            height_px: png.height,
+            caption,
+            svg: svg.to_string(),
+        })),
+        Err(e) => {
+            tracing::warn!(error = %e, "bulletin chart left out");
+            None
+        }
+    }
 }
 
 /// Yuan as 万元 with two decimals for a table cell.
@@ -216,6 +249,10 @@ async fn signing(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
         widths: vec![3, 2, 3],
         numeric: vec![false, true, true],
     }));
+    blocks.extend(picture(
+        &crate::charts::signing_tiers(r.period, &s).to_svg(),
+        format!("{}签约项目规模分布", c.months),
+    ));
     let origins: Vec<Vec<String>> = s
         .by_origin
         .iter()
@@ -305,6 +342,20 @@ async fn investment(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
             ]
         })
         .collect();
+    let monthly = r
+        .store
+        .monthly_completed(r.viewer, &r.filter, r.period)
+        .await?;
+    blocks.extend(picture(
+        &crate::charts::cumulative_against_plan(r.period, whole.planned, &monthly).to_svg(),
+        format!("{}年累计完成投资与序时计划", r.period.year),
+    ));
+    if rows.len() > 1 {
+        blocks.extend(picture(
+            &crate::charts::district_completion(r.period, &by_district, |_| None).to_svg(),
+            format!("{}各区县年度投资完成率", c.months),
+        ));
+    }
     if !rows.is_empty() {
         blocks.push(Block::Table(DocTable {
             caption: format!("各区县重大项目投资完成情况（{}）", c.months),

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
+use crate::charts::{self, bar_color};
 use crate::error::AppError;
 use crate::form::parse_query;
 use crate::progress::last_month;
@@ -14,18 +15,8 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use hezuo_domain::figures::{self, Light};
 use hezuo_domain::{BlockerKind, Month, TierConfig, Yuan};
-use hezuo_office::chart::{
-    Bar, BarChart, BarColor, CellColor, GridCell, GridMap, LineChart, Series, TierBars,
-};
+use hezuo_office::chart::{CellColor, GridCell, GridMap};
 use hezuo_store::stats::{Figure, GroupBy, InvestmentStats, Period, ProjectProgress};
-
-fn bar_color(light: Option<Light>) -> Option<BarColor> {
-    light.map(|l| match l {
-        Light::Ahead => BarColor::Ahead,
-        Light::Normal => BarColor::Normal,
-        Light::Behind => BarColor::Behind,
-    })
-}
 
 /// Where a district sits on the schematic grid (示意图, not a map): Huzhou's five by their
 /// rough position, any other district after them.
@@ -387,21 +378,6 @@ impl Figures {
         })
     }
 
-    /// Investment completed to each month of the period, yuan (January first).
-    fn cumulative(&self) -> Vec<i64> {
-        let mut total = 0i64;
-        (1..=self.period.month)
-            .map(|m| {
-                total += self
-                    .monthly
-                    .iter()
-                    .find(|(mm, _)| *mm == m)
-                    .map_or(0, |(_, v)| *v);
-                total
-            })
-            .collect()
-    }
-
     /// Open blocking factors by type, the types with any.
     fn blocker_counts(&self) -> Vec<(String, usize)> {
         BlockerKind::ALL
@@ -428,77 +404,15 @@ pub async fn index(
         (&f.whole, &f.json, &f.signing, &f.by_district, &f.monthly);
     let q = scope_query(params, period);
     let months = period.month;
-    let time = figures::time_progress(months).as_f64() * 100.0;
     let district_link = |code: &str| {
         let mut p = params.clone();
         p.district = Some(code.to_string());
         format!("/cockpit?{}", scope_query(&p, period))
     };
-    let district_chart = BarChart {
-        title: format!("{}年1—{}月各区县年度投资完成率", period.year, months),
-        unit: "%".into(),
-        bars: by_district
-            .iter()
-            .filter(|(_, _, s)| s.planned > 0)
-            .map(|(code, name, s)| Bar {
-                label: name.clone(),
-                value: s.completion_rate().map_or(0.0, |r| r.as_f64() * 100.0),
-                color: bar_color(s.light()),
-                href: Some(district_link(code)),
-            })
-            .collect(),
-        reference: Some((
-            time,
-            format!("时序进度 {}", figures::time_progress(months).percent_text()),
-        )),
-    }
-    .to_svg();
-
-    let cumulative = f.cumulative();
-    let done: Vec<Option<f64>> = (1..=12)
-        .map(|m| cumulative.get(m - 1).map(|v| *v as f64 / 1e8))
-        .collect();
-    // Nothing planned and nothing reported: say so rather than draw a flat zero line.
-    let has_data = whole.planned > 0 || monthly.iter().any(|(_, v)| *v != 0);
-    let plan_line: Vec<Option<f64>> = (1..=12)
-        .map(|m| has_data.then(|| whole.planned as f64 / 1e8 * f64::from(m) / 12.0))
-        .collect();
-    let done: Vec<Option<f64>> = if has_data { done } else { vec![None; 12] };
-    let line_chart = LineChart {
-        title: format!("{}年累计完成投资与序时计划", period.year),
-        unit: "亿元".into(),
-        x_labels: (1..=12).map(|m| format!("{m}月")).collect(),
-        series: vec![
-            Series {
-                name: "序时计划".into(),
-                values: plan_line,
-                dashed: true,
-            },
-            Series {
-                name: "累计完成".into(),
-                values: done,
-                dashed: false,
-            },
-        ],
-    }
-    .to_svg();
-
-    let tier_chart = TierBars {
-        title: format!("{}年1—{}月签约项目规模分布（累计）", period.year, months),
-        items: signing
-            .tiers
-            .iter()
-            .filter(|_| signing.count > 0)
-            .map(|t| {
-                (
-                    TierConfig::label(t.min_yi),
-                    t.count.max(0) as u64,
-                    t.investment as f64 / 1e8,
-                )
-            })
-            .collect(),
-    }
-    .to_svg();
+    let district_chart =
+        charts::district_completion(period, by_district, |code| Some(district_link(code))).to_svg();
+    let line_chart = charts::cumulative_against_plan(period, whole.planned, monthly).to_svg();
+    let tier_chart = charts::signing_tiers(period, signing).to_svg();
 
     let grid_chart = GridMap {
         title: "各区县投资完成情况示意图".into(),
@@ -720,7 +634,7 @@ pub async fn export(
         Column::new("开工率", Percent, 10.0),
         Column::new("竣工率", Percent, 10.0),
     ];
-    let cumulative = f.cumulative();
+    let cumulative = charts::cumulative(f.period, &f.monthly);
     let month_rows: Vec<Vec<Cell>> = cumulative
         .iter()
         .enumerate()

@@ -6,6 +6,7 @@ mod admin;
 mod api;
 mod auth;
 pub mod bulletin;
+mod charts;
 mod cockpit;
 mod error;
 pub mod export;

@@ -38,6 +38,8 @@
 mod bar;
 mod grid;
 mod line;
+mod png;
+pub use png::{Png, has_cjk_font, svg_to_png};
 mod svg;
 mod tier;
 

@@ -424,3 +424,30 @@ fn grid_maps_are_labelled_as_schematic() {
         "white on the dark blue tile"
     );
 }
+
+/// One character drawn alone, as the charts draw text.
+fn glyph(c: char) -> Png {
+    let svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 40" width="100%" font-family="{}"><text x="8" y="32" font-size="28">{c}</text></svg>"#,
+        super::svg::FONT_STACK
+    );
+    svg_to_png(&svg, 1.0).unwrap()
+}
+
+#[test]
+fn a_chart_becomes_a_picture_with_its_chinese_text_drawn() {
+    assert!(
+        has_cjk_font(),
+        "no font with Chinese glyphs: install fonts-wqy-microhei (scripts/setup does)"
+    );
+    let png = svg_to_png(&completion().to_svg(), 2.0).unwrap();
+    assert_eq!(
+        png.width, 1440,
+        "twice the viewBox, whatever the page width says"
+    );
+    assert!(png.bytes.starts_with(b"\x89PNG"));
+    // Two characters drawn differently: real glyphs, not two identical missing-glyph boxes.
+    let (a, b, blank) = (glyph('签'), glyph('约'), glyph(' '));
+    assert_ne!(a.bytes, b.bytes);
+    assert_ne!(a.bytes, blank.bytes, "something is drawn");
+}

@@ -35,6 +35,17 @@ fn docx_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The pictures in a .docx (its parts under word/media/).
+fn pictures(bytes: &[u8]) -> usize {
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    zip.file_names()
+        .filter(|n| {
+            n.as_ref()
+                .is_ok_and(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+        })
+        .count()
+}
+
 async fn bulletin(client: &mut Client<'_>, query: &str) -> String {
     let resp = client.get(&format!("/reports/bulletin.docx?{query}")).await;
     resp.assert_status(StatusCode::OK);
@@ -92,6 +103,15 @@ async fn the_bulletin_states_the_apis_figures_for_the_same_scope_and_period() {
     let lagging = inv["lights"]["behind"].as_i64().unwrap();
     assert!(text.contains(&format!("进度滞后项目{lagging}个")), "{text}");
     assert!(text.contains(NX_LOGISTICS), "{text}");
+    // The charts as pictures: signings by tier (when any), cumulative against plan, and
+    // completion by district.
+    let resp = office.get("/reports/bulletin.docx?period=2024-03").await;
+    assert_eq!(pictures(&resp.bytes), 2 + usize::from(signed > 0));
+    let first = if signed > 0 { "图2" } else { "图1" };
+    assert!(
+        text.contains(&format!("{first}　2024年累计完成投资与序时计划")),
+        "{text}"
+    );
     // Never a figure without data behind it.
     assert!(
         !text.contains("NaN") && !text.contains("0个重大项目"),
