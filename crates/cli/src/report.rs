@@ -30,6 +30,21 @@ pub enum ReportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The data part of the year-end summary (年度工作总结) as .docx: the bulletin's sections
+    /// for the whole year.
+    Summary {
+        /// The year
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        district: Option<String>,
+        #[arg(long)]
+        platform: Option<String>,
+        #[arg(long)]
+        list: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// "2024-06" as the period January–June 2024.
@@ -75,17 +90,40 @@ pub async fn run(
     tiers: &TierConfig,
     city: &str,
 ) -> anyhow::Result<()> {
-    let ReportCommand::Bulletin {
-        period,
-        district,
-        platform,
-        list,
-        out,
-    } = command;
+    use hezuo_web::bulletin::Kind;
+    let (kind, period, district, platform, list, out) = match command {
+        ReportCommand::Bulletin {
+            period,
+            district,
+            platform,
+            list,
+            out,
+        } => (
+            Kind::Bulletin,
+            parse_period(&period)?,
+            district,
+            platform,
+            list,
+            out,
+        ),
+        ReportCommand::Summary {
+            year,
+            district,
+            platform,
+            list,
+            out,
+        } => (
+            Kind::YearSummary,
+            Period::new(year, Some(12)).map_err(|e| anyhow::anyhow!("{e}"))?,
+            district,
+            platform,
+            list,
+            out,
+        ),
+    };
     if out.extension().and_then(|e| e.to_str()) != Some("docx") {
         bail!("输出文件名应以 .docx 结尾：{}", out.display());
     }
-    let period = parse_period(&period)?;
     let mut filter = ProjectFilter::default();
     if let Some(d) = district {
         filter.district = Some(find(store, DictKind::District, &d, "区县").await?);
@@ -106,14 +144,22 @@ pub async fn run(
         tiers,
         city,
         today,
+        kind,
     };
     let bytes = hezuo_web::bulletin::write(&request).await?;
     std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
-    println!(
-        "已生成工作简报（{}年1—{}月）：{}",
-        period.year,
-        period.month,
-        out.display()
-    );
+    match kind {
+        Kind::Bulletin => println!(
+            "已生成工作简报（{}年1—{}月）：{}",
+            period.year,
+            period.month,
+            out.display()
+        ),
+        Kind::YearSummary => println!(
+            "已生成{}年度工作总结（数据部分）：{}",
+            period.year,
+            out.display()
+        ),
+    }
     Ok(())
 }

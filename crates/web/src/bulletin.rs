@@ -27,6 +27,16 @@ pub struct Request<'a> {
     pub city: &'a str,
     /// Today, for the date line and the age of open blocking factors.
     pub today: chrono::NaiveDate,
+    pub kind: Kind,
+}
+
+/// Which document: the monthly bulletin, or the data part of the year-end summary (the same
+/// sections for the whole year, "全年" instead of "1—12月").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    #[default]
+    Bulletin,
+    YearSummary,
 }
 
 /// One section of the bulletin.
@@ -106,7 +116,10 @@ pub async fn compose(request: &Request<'_>) -> Result<Document, StoreError> {
     let context = Context {
         request,
         place: place(request).await?,
-        months: words::months_words(request.period.month),
+        months: match request.kind {
+            Kind::Bulletin => words::months_words(request.period.month),
+            Kind::YearSummary => "全年".to_string(),
+        },
     };
     let mut parts = Vec::new();
     for section in SECTIONS {
@@ -155,9 +168,17 @@ pub async fn compose(request: &Request<'_>) -> Result<Document, StoreError> {
         format!("（{}）", context.place)
     };
     Ok(Document {
-        title: format!("{}区域合作工作简报{scope}", request.city),
+        title: match request.kind {
+            Kind::Bulletin => format!("{}区域合作工作简报{scope}", request.city),
+            Kind::YearSummary => {
+                format!("{}{}年区域合作工作总结{scope}", request.city, period.year)
+            }
+        },
         subtitle: vec![
-            format!("{}年{}月", period.year, period.month),
+            match request.kind {
+                Kind::Bulletin => format!("{}年{}月", period.year, period.month),
+                Kind::YearSummary => "（数据部分）".to_string(),
+            },
             format!(
                 "{}区域合作办公室　{}",
                 request.city,
@@ -507,6 +528,8 @@ use serde::Deserialize;
 /// The bulletin's choices: the month reported to ("2024-06") and a district or list.
 #[derive(Debug, Default, Deserialize)]
 pub struct BulletinParams {
+    /// "summary" for the year-end summary (the period's whole year).
+    pub kind: Option<String>,
     pub period: Option<String>,
     pub district: Option<String>,
     pub list: Option<i64>,
@@ -526,6 +549,12 @@ impl BulletinParams {
                     y.parse::<i32>().map_err(|_| invalid())?,
                     m.parse::<u32>().map_err(|_| invalid())?,
                 );
+                // A year-end summary covers the whole year whatever month was chosen.
+                let m = if self.kind() == Kind::YearSummary {
+                    12
+                } else {
+                    m
+                };
                 Ok(Period::new(y, Some(m))?)
             }
             None => {
@@ -536,6 +565,14 @@ impl BulletinParams {
                     .unwrap_or_else(crate::progress::last_month);
                 Ok(Period::new(latest.year, Some(latest.month))?)
             }
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        if self.kind.as_deref() == Some("summary") {
+            Kind::YearSummary
+        } else {
+            Kind::Bulletin
         }
     }
 
@@ -550,6 +587,9 @@ impl BulletinParams {
     /// The query string of the download link for the same choices.
     fn query(&self, period: Period) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
+        if self.kind() == Kind::YearSummary {
+            q.append_pair("kind", "summary");
+        }
         q.append_pair("period", &format!("{}-{:02}", period.year, period.month));
         if let Some(d) = self.district.as_deref().filter(|d| !d.is_empty()) {
             q.append_pair("district", d);
@@ -566,6 +606,7 @@ impl BulletinParams {
 struct BulletinPage {
     chrome: Chrome,
     doc: Document,
+    summary: bool,
     period: String,
     district: String,
     list: String,
@@ -590,12 +631,14 @@ pub async fn page(
         tiers: &state.config.tiers,
         city: &state.config.city_name,
         today: crate::export::beijing_today(),
+        kind: params.kind(),
     };
     let doc = compose(&request).await?;
     let lookups = Lookups::load(&state, &user.viewer).await?;
     let page = BulletinPage {
         chrome: Chrome::new(&state, &user, "reports"),
         doc,
+        summary: params.kind() == Kind::YearSummary,
         period: format!("{}-{:02}", period.year, period.month),
         district: params.district.clone().unwrap_or_default(),
         list: params.list.map(|l| l.to_string()).unwrap_or_default(),
@@ -622,16 +665,29 @@ pub async fn download(
         tiers: &state.config.tiers,
         city: &state.config.city_name,
         today: crate::export::beijing_today(),
+        kind: params.kind(),
     };
     let bytes = write(&request).await.map_err(|e| match e {
         BulletinError::Store(s) => AppError::from(s),
         other => AppError::Internal(other.to_string()),
     })?;
-    let stamp = format!("{}{:02}", period.year, period.month);
+    let (name, ascii) = match params.kind() {
+        Kind::Bulletin => {
+            let stamp = format!("{}{:02}", period.year, period.month);
+            (
+                format!("工作简报-{stamp}.docx"),
+                format!("bulletin-{stamp}.docx"),
+            )
+        }
+        Kind::YearSummary => (
+            format!("{}年度工作总结（数据部分）.docx", period.year),
+            format!("summary-{}.docx", period.year),
+        ),
+    };
     Ok(crate::export::file_download(
         bytes,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        &format!("工作简报-{stamp}.docx"),
-        &format!("bulletin-{stamp}.docx"),
+        &name,
+        &ascii,
     ))
 }

@@ -198,3 +198,76 @@ fn which(name: &str) -> Result<std::path::PathBuf, ()> {
         .find(|p| p.is_file())
         .ok_or(())
 }
+
+#[tokio::test]
+async fn the_year_end_summary_is_the_same_sections_for_the_whole_year() {
+    let app = TestApp::spawn().await;
+    seed_progress(&app).await;
+    let token = app.api_token_for("office").await;
+    let inv = app
+        .api_get(&token, "/api/v1/stats/investment?year=2024&month=12")
+        .await
+        .json();
+    let mut office = app.login_as("office").await;
+    // Whatever month is chosen, a summary covers January–December.
+    let resp = office
+        .get("/reports/bulletin.docx?kind=summary&period=2024-03")
+        .await;
+    resp.assert_status(StatusCode::OK);
+    assert!(
+        resp.header("content-disposition")
+            .is_some_and(|d| d.contains("summary-2024.docx"))
+    );
+    let text = docx_text(&resp.bytes);
+    assert!(text.contains("2024年区域合作工作总结"), "{text}");
+    let rate = format!("{:.1}%", inv["completion_rate"].as_f64().unwrap());
+    assert!(
+        text.contains(&format!(
+            "全年，全市{}个重大项目完成年度投资{}万元，年度计划投资完成率达{rate}",
+            inv["projects"],
+            inv["completed_wan"].as_f64().unwrap()
+        )),
+        "{text}"
+    );
+}
+
+/// The text of a composed bulletin (headings, paragraphs, captions), one block a line.
+fn outline(doc: &hezuo_office::docx::Document) -> String {
+    use hezuo_office::docx::Block;
+    let mut lines = vec![doc.title.clone()];
+    for b in &doc.blocks {
+        lines.push(match b {
+            Block::Heading(h) => format!("# {h}"),
+            Block::Paragraph(p) => p.clone(),
+            Block::Table(t) => format!(
+                "[{}] {} | {}",
+                t.caption,
+                t.header.join(" / "),
+                t.total.as_ref().map(|r| r.join(" / ")).unwrap_or_default()
+            ),
+            Block::Image(i) => format!("[{}]", i.caption),
+        });
+    }
+    lines.join("\n")
+}
+
+#[tokio::test]
+async fn the_bulletins_words_for_a_known_city() {
+    let app = TestApp::spawn().await;
+    seed_progress(&app).await;
+    for (user, name) in [("office", "city"), ("area", "area")] {
+        let viewer = app.viewer_of(user).await;
+        let request = hezuo_web::bulletin::Request {
+            store: &app.store,
+            viewer: &viewer,
+            filter: Default::default(),
+            period: hezuo_store::stats::Period::new(2024, Some(3)).unwrap(),
+            tiers: &hezuo_domain::TierConfig::default(),
+            city: "湖州市",
+            today: chrono::NaiveDate::from_ymd_opt(2024, 4, 15).unwrap(),
+            kind: hezuo_web::bulletin::Kind::Bulletin,
+        };
+        let doc = hezuo_web::bulletin::compose(&request).await.unwrap();
+        insta::assert_snapshot!(format!("bulletin_2024_03_{name}"), outline(&doc));
+    }
+}
