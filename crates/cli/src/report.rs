@@ -1,7 +1,7 @@
 //! `hezuo report …`: documents written from the data (the monthly bulletin).
 
 use anyhow::{Context, bail};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use hezuo_domain::TierConfig;
 use hezuo_store::Store;
 use hezuo_store::dict::DictKind;
@@ -17,18 +17,8 @@ pub enum ReportCommand {
         /// The month reported to, YYYY-MM (figures run from January of that year)
         #[arg(long)]
         period: String,
-        /// A district, by code (330502) or name (吴兴区)
-        #[arg(long)]
-        district: Option<String>,
-        /// A platform, by id or name
-        #[arg(long)]
-        platform: Option<String>,
-        /// A list, by id or name (the period's year of it)
-        #[arg(long)]
-        list: Option<String>,
-        /// The .docx to write
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        scope: ScopeArgs,
     },
     /// The data part of the year-end summary (年度工作总结) as .docx: the bulletin's sections
     /// for the whole year.
@@ -36,15 +26,26 @@ pub enum ReportCommand {
         /// The year
         #[arg(long)]
         year: i32,
-        #[arg(long)]
-        district: Option<String>,
-        #[arg(long)]
-        platform: Option<String>,
-        #[arg(long)]
-        list: Option<String>,
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        scope: ScopeArgs,
     },
+}
+
+/// What a document covers (default the whole city) and where it goes.
+#[derive(Args)]
+pub struct ScopeArgs {
+    /// A district, by code (330502) or name (吴兴区)
+    #[arg(long)]
+    district: Option<String>,
+    /// A platform, by id or name
+    #[arg(long)]
+    platform: Option<String>,
+    /// A list, by id or name (the period's year of it)
+    #[arg(long)]
+    list: Option<String>,
+    /// The .docx to write
+    #[arg(long)]
+    out: PathBuf,
 }
 
 /// "2024-06" as the period January–June 2024.
@@ -91,36 +92,22 @@ pub async fn run(
     city: &str,
 ) -> anyhow::Result<()> {
     use hezuo_web::bulletin::Kind;
-    let (kind, period, district, platform, list, out) = match command {
-        ReportCommand::Bulletin {
-            period,
-            district,
-            platform,
-            list,
-            out,
-        } => (
-            Kind::Bulletin,
-            parse_period(&period)?,
-            district,
-            platform,
-            list,
-            out,
-        ),
-        ReportCommand::Summary {
-            year,
-            district,
-            platform,
-            list,
-            out,
-        } => (
+    let (kind, period, scope) = match command {
+        ReportCommand::Bulletin { period, scope } => {
+            (Kind::Bulletin, parse_period(&period)?, scope)
+        }
+        ReportCommand::Summary { year, scope } => (
             Kind::YearSummary,
             Period::new(year, Some(12)).map_err(|e| anyhow::anyhow!("{e}"))?,
-            district,
-            platform,
-            list,
-            out,
+            scope,
         ),
     };
+    let ScopeArgs {
+        district,
+        platform,
+        list,
+        out,
+    } = scope;
     if out.extension().and_then(|e| e.to_str()) != Some("docx") {
         bail!("输出文件名应以 .docx 结尾：{}", out.display());
     }

@@ -65,6 +65,18 @@ pub struct Context<'a> {
     pub place: String,
     /// "1—6月".
     pub months: String,
+    /// 投资进度 of the whole scope, read once for the sections that state it.
+    whole: tokio::sync::OnceCell<hezuo_store::stats::InvestmentStats>,
+}
+
+impl Context<'_> {
+    /// 投资进度 of the whole scope and period (the cockpit's and the API's figure).
+    pub async fn investment(&self) -> Result<&hezuo_store::stats::InvestmentStats, StoreError> {
+        let r = self.request;
+        self.whole
+            .get_or_try_init(|| r.store.investment_stats(r.viewer, &r.filter, r.period))
+            .await
+    }
 }
 
 /// The scope in words: the district, platform or list filtered on, else the whole city (or
@@ -120,6 +132,7 @@ pub async fn compose(request: &Request<'_>) -> Result<Document, StoreError> {
             Kind::Bulletin => words::months_words(request.period.month),
             Kind::YearSummary => "全年".to_string(),
         },
+        whole: tokio::sync::OnceCell::new(),
     };
     let mut parts = Vec::new();
     for section in SECTIONS {
@@ -303,10 +316,7 @@ async fn signing(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
 
 async fn investment(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
     let r = c.request;
-    let whole = r
-        .store
-        .investment_stats(r.viewer, &r.filter, r.period)
-        .await?;
+    let whole = c.investment().await?;
     let province = r
         .store
         .province_reference(
@@ -413,10 +423,7 @@ const LAGGING_SHOWN: i64 = 10;
 
 async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
     let r = c.request;
-    let whole = r
-        .store
-        .investment_stats(r.viewer, &r.filter, r.period)
-        .await?;
+    let whole = c.investment().await?;
     let worst = r
         .store
         .lagging_projects(r.viewer, &r.filter, r.period, LAGGING_SHOWN)
@@ -568,6 +575,24 @@ impl BulletinParams {
         }
     }
 
+    /// The bulletin these choices ask for, in the user's scope.
+    async fn request<'a>(
+        &self,
+        state: &'a AppState,
+        user: &'a CurrentUser,
+    ) -> Result<Request<'a>, AppError> {
+        Ok(Request {
+            store: &state.store,
+            viewer: &user.viewer,
+            filter: self.filter(),
+            period: self.period(state, &user.viewer).await?,
+            tiers: &state.config.tiers,
+            city: &state.config.city_name,
+            today: crate::export::beijing_today(),
+            kind: self.kind(),
+        })
+    }
+
     fn kind(&self) -> Kind {
         if self.kind.as_deref() == Some("summary") {
             Kind::YearSummary
@@ -622,17 +647,8 @@ pub async fn page(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let params: BulletinParams = parse_query(raw.as_deref())?;
-    let period = params.period(&state, &user.viewer).await?;
-    let request = Request {
-        store: &state.store,
-        viewer: &user.viewer,
-        filter: params.filter(),
-        period,
-        tiers: &state.config.tiers,
-        city: &state.config.city_name,
-        today: crate::export::beijing_today(),
-        kind: params.kind(),
-    };
+    let request = params.request(&state, &user).await?;
+    let period = request.period;
     let doc = compose(&request).await?;
     let lookups = Lookups::load(&state, &user.viewer).await?;
     let page = BulletinPage {
@@ -656,17 +672,8 @@ pub async fn download(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let params: BulletinParams = parse_query(raw.as_deref())?;
-    let period = params.period(&state, &user.viewer).await?;
-    let request = Request {
-        store: &state.store,
-        viewer: &user.viewer,
-        filter: params.filter(),
-        period,
-        tiers: &state.config.tiers,
-        city: &state.config.city_name,
-        today: crate::export::beijing_today(),
-        kind: params.kind(),
-    };
+    let request = params.request(&state, &user).await?;
+    let period = request.period;
     let bytes = write(&request).await.map_err(|e| match e {
         BulletinError::Store(s) => AppError::from(s),
         other => AppError::Internal(other.to_string()),
