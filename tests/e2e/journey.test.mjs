@@ -340,6 +340,21 @@ test('office journey: login, filter, create with a fix, change stage', { timeout
     assert.equal(await page.locator('table.grid tbody tr td a').count(), count);
   });
 
+  await step('工作简报: the preview states the cockpit figure and downloads as Word', async () => {
+    await clickAndLoad(page, page.getByRole('link', { name: '工作简报', exact: true }));
+    assert.equal(new URL(page.url()).pathname, '/reports/bulletin');
+    const overview = await page.locator('.bulletin-text').first().textContent();
+    assert.match(overview, /^1(—\d+)?月，全市.*(完成率\d+\.\d%|签约引资项目\d+个)/);
+    assert.ok((await page.locator('.bulletin svg').count()) >= 1, 'charts in the preview');
+    await shot(page, 'bulletin.png');
+    const href = await page.locator('#download').getAttribute('href');
+    const resp = await page.request.get(new URL(href, base).href);
+    assert.equal(resp.status(), 200);
+    assert.match(resp.headers()['content-type'], /wordprocessingml/);
+    const body = await resp.body();
+    assert.equal(body.subarray(0, 2).toString(), 'PK', 'a .docx (zip)');
+  });
+
   await step('no script or console errors', async () => {
     assert.deepEqual(problems, []);
   });
