@@ -2,8 +2,9 @@
 //! margins, the title in 方正小标宋, headings in 黑体, body text in 仿宋_GB2312 at 三号 with a
 //! two-character first-line indent and fixed 28.95-point lines, tables with a header and a
 //! totals row, charts as pictures, and "— N —" page numbers. The fonts are named in the
-//! styles (with the common Windows and Linux equivalents as alternatives in the font table),
-//! so Word and WPS use the office's fonts and LibreOffice substitutes its own.
+//! styles and listed in the font table with the common equivalent each falls back to (仿宋_GB2312
+//! → 仿宋, 黑体 → SimHei …), so Word and WPS use the office's fonts or the nearest they have,
+//! and LibreOffice substitutes its own.
 //!
 //! A [`Document`] is plain data: what to say, in order. Writing it is [`write_docx`].
 
@@ -276,5 +277,123 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>, String> {
     }
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut out).map_err(|e| e.to_string())?;
-    Ok(out.into_inner())
+    with_font_table(&out.into_inner()).map_err(|e| e.to_string())
+}
+
+/// The fonts the styles name, each with the common equivalent Word (and WPS) falls back to on
+/// a machine without it (`w:altName`), and GB2312 as its character set.
+const FONT_TABLE: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#,
+    r#"<w:font w:name="Times New Roman"><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>"#,
+    r#"<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/><w:charset w:val="86"/><w:family w:val="script"/><w:pitch w:val="variable"/></w:font>"#,
+    r#"<w:font w:name="黑体"><w:altName w:val="SimHei"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>"#,
+    r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>"#,
+    r#"<w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>"#,
+    r#"<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>"#,
+    r#"</w:fonts>"#
+);
+
+/// The package with [`FONT_TABLE`] in place of the writer's own (which knows Latin fonts only).
+fn with_font_table(package: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(package))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..src.len() {
+        let mut part = src.by_index(i)?;
+        let name = part.name()?.to_string();
+        if part.is_dir() {
+            out.add_directory(name, options)?;
+            continue;
+        }
+        out.start_file(name.as_str(), options)?;
+        if name == "word/fontTable.xml" {
+            out.write_all(FONT_TABLE.as_bytes())?;
+        } else {
+            let mut bytes = Vec::new();
+            part.read_to_end(&mut bytes)?;
+            out.write_all(&bytes)?;
+        }
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    }
+
+    #[test]
+    fn a_bulletin_is_an_a4_document_in_the_office_fonts() {
+        let png = crate::chart::svg_to_png(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"><rect width="20" height="10" fill="red"/></svg>"#,
+            1.0,
+        )
+        .unwrap();
+        let doc = Document {
+            title: "湖州市区域合作工作简报".into(),
+            subtitle: vec!["2024年6月".into()],
+            blocks: vec![
+                Block::Heading("一、总体情况".into()),
+                Block::Paragraph("1—6月，全市签约引资项目2个。".into()),
+                Block::Table(DocTable {
+                    caption: "表1　规模".into(),
+                    header: vec!["规模".into(), "项目数（个）".into()],
+                    rows: vec![vec!["1亿元以上".into(), "2".into()]],
+                    total: Some(vec!["合计".into(), "2".into()]),
+                    widths: vec![2, 1],
+                    numeric: vec![false, true],
+                }),
+                Block::Image(Image {
+                    png: png.bytes,
+                    width_px: png.width,
+                    height_px: png.height,
+                    caption: "图1　红".into(),
+                    svg: String::new(),
+                }),
+            ],
+        };
+        let bytes = write_docx(&doc).unwrap();
+        let body = part(&bytes, "word/document.xml");
+        for text in [
+            "湖州市区域合作工作简报",
+            "一、总体情况",
+            "1亿元以上",
+            "合计",
+            "图1　红",
+        ] {
+            assert!(body.contains(text), "{text}");
+        }
+        assert!(
+            body.contains(r#"w:w="11906""#) && body.contains(r#"w:h="16838""#),
+            "A4"
+        );
+        let styles = part(&bytes, "word/styles.xml");
+        for font in ["方正小标宋简体", "黑体", "仿宋_GB2312"] {
+            assert!(styles.contains(font), "{font} named in the styles");
+        }
+        let fonts = part(&bytes, "word/fontTable.xml");
+        assert!(fonts.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>"#));
+        assert!(
+            part(&bytes, "word/footer1.xml").contains("PAGE"),
+            "page numbers"
+        );
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        assert!(
+            zip.file_names()
+                .any(|n| n.as_ref().is_ok_and(|n| n.ends_with(".png")))
+        );
+    }
 }
