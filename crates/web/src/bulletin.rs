@@ -509,7 +509,20 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
                     ]
                 })
                 .collect(),
-            total: None,
+            total: Some({
+                let (planned, done) = worst
+                    .iter()
+                    .fold((0, 0), |(p, d), x| (p + x.planned, d + x.completed));
+                vec![
+                    "合计".into(),
+                    format!("{}个", worst.len()),
+                    String::new(),
+                    wan(planned),
+                    wan(done),
+                    hezuo_domain::figures::completion_rate(Yuan(done), Yuan(planned))
+                        .map_or("—".into(), |x| x.percent_text()),
+                ]
+            }),
             widths: vec![1, 6, 2, 3, 3, 2],
             numeric: vec![true, false, false, true, true, true],
         }));
@@ -539,6 +552,7 @@ pub struct BulletinParams {
     pub kind: Option<String>,
     pub period: Option<String>,
     pub district: Option<String>,
+    pub platform: Option<i64>,
     pub list: Option<i64>,
 }
 
@@ -604,6 +618,7 @@ impl BulletinParams {
     fn filter(&self) -> ProjectFilter {
         ProjectFilter {
             district: self.district.clone().filter(|d| !d.is_empty()),
+            platform: self.platform,
             list: self.list,
             ..ProjectFilter::default()
         }
@@ -618,6 +633,9 @@ impl BulletinParams {
         q.append_pair("period", &format!("{}-{:02}", period.year, period.month));
         if let Some(d) = self.district.as_deref().filter(|d| !d.is_empty()) {
             q.append_pair("district", d);
+        }
+        if let Some(p) = self.platform {
+            q.append_pair("platform", &p.to_string());
         }
         if let Some(l) = self.list {
             q.append_pair("list", &l.to_string());
@@ -634,8 +652,10 @@ struct BulletinPage {
     summary: bool,
     period: String,
     district: String,
+    platform: String,
     list: String,
     districts: Vec<Opt>,
+    platforms: Vec<Opt>,
     lists: Vec<Opt>,
     download: String,
 }
@@ -657,8 +677,10 @@ pub async fn page(
         summary: params.kind() == Kind::YearSummary,
         period: format!("{}-{:02}", period.year, period.month),
         district: params.district.clone().unwrap_or_default(),
+        platform: params.platform.map(|p| p.to_string()).unwrap_or_default(),
         list: params.list.map(|l| l.to_string()).unwrap_or_default(),
         districts: lookups.districts,
+        platforms: lookups.platforms,
         lists: lookups.lists,
         download: params.query(period),
     };

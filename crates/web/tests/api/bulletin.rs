@@ -118,6 +118,12 @@ async fn the_bulletin_states_the_apis_figures_for_the_same_scope_and_period() {
         "{text}"
     );
 
+    // The cockpit shows the same rate for the same scope and period.
+    let cockpit = office.get("/cockpit?year=2024&month=3").await;
+    assert!(
+        cockpit.text.contains(&rate),
+        "the cockpit's 年度投资完成率 is {rate}"
+    );
     // The preview page reads the same paragraphs.
     let page = office.get("/reports/bulletin?period=2024-03").await;
     page.assert_status(StatusCode::OK);
