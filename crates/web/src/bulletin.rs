@@ -523,7 +523,7 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
                         .map_or("—".into(), |x| x.percent_text()),
                 ]
             }),
-            widths: vec![1, 6, 2, 3, 3, 2],
+            widths: vec![3, 12, 4, 5, 5, 3],
             numeric: vec![true, false, false, true, true, true],
         }));
     }
