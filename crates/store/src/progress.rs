@@ -393,11 +393,44 @@ impl Store {
         viewer: &Viewer,
         filter: &ProjectFilter,
     ) -> Result<Vec<BlockerRow>, StoreError> {
+        self.blockers_where(viewer, filter, None).await
+    }
+
+    /// The blocking factors in scope that were open at the end of `date`: raised by then and
+    /// not yet resolved (a bulletin for a past month counts them as they stood), oldest first.
+    pub async fn blockers_open_on(
+        &self,
+        viewer: &Viewer,
+        filter: &ProjectFilter,
+        date: chrono::NaiveDate,
+    ) -> Result<Vec<BlockerRow>, StoreError> {
+        self.blockers_where(viewer, filter, Some(date)).await
+    }
+
+    async fn blockers_where(
+        &self,
+        viewer: &Viewer,
+        filter: &ProjectFilter,
+        open_on: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<BlockerRow>, StoreError> {
         let mut sql = Sql::new(
             "SELECT b.id, b.project_id, p.name AS project_name, d.name AS district_name, b.kind, b.description, \
              b.opened_on, b.resolved_on FROM blockers b JOIN projects p ON p.id = b.project_id \
-             JOIN districts d ON d.code = p.district_code WHERE b.resolved_on IS NULL",
+             JOIN districts d ON d.code = p.district_code WHERE ",
         );
+        match open_on {
+            None => {
+                sql.push("b.resolved_on IS NULL");
+            }
+            Some(day) => {
+                let day = day.to_string();
+                sql.push("b.opened_on <= ")
+                    .bind_text(day.clone())
+                    .push(" AND (b.resolved_on IS NULL OR b.resolved_on > ")
+                    .bind_text(day)
+                    .push(")");
+            }
+        }
         push_scope(&mut sql, viewer);
         push_filters(&mut sql, filter);
         sql.push(" ORDER BY b.opened_on, b.id");

@@ -439,8 +439,8 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
             )
         })
         .collect();
-    // Blocking factors still open, as they stood at the period's end (or today, for the
-    // current period): those raised later are not counted, ages run to that day.
+    // Blocking factors as they stood at the period's end (or today, for the current period):
+    // raised by then and not resolved by then; ages run to that day.
     let as_of = r.today.min(
         Month {
             year: r.period.year,
@@ -448,16 +448,7 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
         }
         .last_day(),
     );
-    let raised = |b: &hezuo_store::progress::BlockerRow| {
-        chrono::NaiveDate::parse_from_str(&b.opened_on, "%Y-%m-%d").ok()
-    };
-    let open: Vec<_> = r
-        .store
-        .open_blockers(r.viewer, &r.filter)
-        .await?
-        .into_iter()
-        .filter(|b| raised(b).is_some_and(|d| d <= as_of))
-        .collect();
+    let open = r.store.blockers_open_on(r.viewer, &r.filter, as_of).await?;
     let by_kind: Vec<(String, i64)> = BlockerKind::ALL
         .iter()
         .map(|k| {
@@ -469,7 +460,7 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
         .collect();
     let oldest = open
         .iter()
-        .filter_map(raised)
+        .filter_map(|b| chrono::NaiveDate::parse_from_str(&b.opened_on, "%Y-%m-%d").ok())
         .map(|d| (as_of - d).num_days())
         .max();
     let sentences: Vec<String> = [

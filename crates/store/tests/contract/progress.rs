@@ -775,6 +775,41 @@ async fn a_blocker_is_resolved_once_and_not_before_it_was_raised(store: Store) {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].action, "resolve");
 
+    // As they stood on a day: raised by then and not resolved by then.
+    let on = |day: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .blockers_open_on(&admin(), &every(), date(day))
+                .await
+                .unwrap()
+                .iter()
+                .map(|b| (b.project_name.clone(), b.kind.clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = |kinds: &[(&str, &str)]| -> Vec<(String, String)> {
+        kinds
+            .iter()
+            .map(|(p, k)| (p.to_string(), k.to_string()))
+            .collect()
+    };
+    assert_eq!(on("2024-01-30").await, all(&[]));
+    assert_eq!(on("2024-02-29").await, all(&[("南浔受阻", "energy")]));
+    assert_eq!(
+        on("2024-04-14").await,
+        all(&[
+            ("南浔受阻", "energy"),
+            ("吴兴受阻", "land"),
+            ("吴兴受阻", "demolition")
+        ]),
+        "the land blocker was still open the day before it was resolved"
+    );
+    assert_eq!(
+        on("2024-04-15").await,
+        all(&[("南浔受阻", "energy"), ("吴兴受阻", "demolition")])
+    );
+
     // Once only.
     expect_conflict(
         store
