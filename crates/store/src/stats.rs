@@ -31,12 +31,22 @@ impl Period {
     }
 
     fn end(self) -> String {
+        self.last_day().to_string()
+    }
+
+    /// The period's last day.
+    pub fn last_day(self) -> chrono::NaiveDate {
         Month {
             year: self.year,
             month: self.month,
         }
         .last_day()
-        .to_string()
+    }
+
+    /// The day things are counted as they stood: the period's last day, or `today` while the
+    /// period is still running.
+    pub fn as_of(self, today: chrono::NaiveDate) -> chrono::NaiveDate {
+        self.last_day().min(today)
     }
 
     fn last_year(self) -> Period {

@@ -441,13 +441,7 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
         .collect();
     // Blocking factors as they stood at the period's end (or today, for the current period):
     // raised by then and not resolved by then; ages run to that day.
-    let as_of = r.today.min(
-        Month {
-            year: r.period.year,
-            month: r.period.month,
-        }
-        .last_day(),
-    );
+    let as_of = r.period.as_of(r.today);
     let open = r.store.blockers_open_on(r.viewer, &r.filter, as_of).await?;
     let by_kind: Vec<(String, i64)> = BlockerKind::ALL
         .iter()

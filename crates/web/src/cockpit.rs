@@ -362,7 +362,9 @@ impl Figures {
             .await?;
         let monthly = store.monthly_completed(viewer, &filter, period).await?;
         let lagging = store.lagging_projects(viewer, &filter, period, 10).await?;
-        let open = store.open_blockers(viewer, &filter).await?;
+        // Blocking factors as they stood at the period's end (today, for the running period).
+        let as_of = period.as_of(crate::export::beijing_today());
+        let open = store.blockers_open_on(viewer, &filter, as_of).await?;
         let lookups = Lookups::load(state, viewer).await?;
         Ok(Figures {
             params,

@@ -109,7 +109,11 @@ async fn the_cockpit_exports_every_table_with_its_charts_within_scope() {
     assert_eq!(months.len(), 3, "January to the period's month");
     assert_eq!(months[2][2], "3000", "cumulative to March: 2700 + 300");
     assert!(book.sheets[0].rows[1][0].starts_with("范围：全市；2024年1—3月"));
-    assert!(all_text(&book).contains("用地"));
+    // Blocking factors as they stood at the period's end: April's is not in March's book.
+    assert!(data(&book, "要素制约").is_empty());
+    let (april, _) = workbook(&mut office, "/cockpit/export.xlsx?year=2024&month=4").await;
+    let open = data(&april, "要素制约");
+    assert_eq!((open[0][0].as_str(), open[0][1].as_str()), ("用地", "1"));
 
     // An area's workbook holds only its own district.
     let mut area = app.login_as("area").await;
