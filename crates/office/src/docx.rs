@@ -10,8 +10,8 @@
 
 use docx_rs::{
     AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Pic,
-    Run, RunFonts, Shading, Style, StyleType, Table, TableAlignmentType, TableCell, TableRow,
-    VAlignType, WidthType,
+    Run, RunFonts, Shading, SpecialIndentType, Style, StyleType, Table, TableAlignmentType,
+    TableCell, TableCellMargins, TableRow, VAlignType, WidthType,
 };
 
 /// A bulletin: a title, lines under it (issuer, period, date) and the blocks in order.
@@ -72,6 +72,9 @@ const SIZE_3: usize = 32;
 const SIZE_2: usize = 44;
 /// 五号 (10.5 pt) in tables.
 const SIZE_TABLE: usize = 21;
+/// Two characters of 三号 (2 × 16 pt) in twips: the first-line indent of body text. Word reads
+/// `firstLineChars` (two characters of whatever size); LibreOffice reads the twips.
+const FIRST_LINE: i32 = 640;
 /// Fixed line pitch of the body, 28.95 pt in twips (22 lines on a page).
 const BODY_LINE: i32 = 579;
 
@@ -105,6 +108,12 @@ fn styles() -> Vec<Style> {
             .fonts(fonts("黑体", "Times New Roman"))
             .size(SIZE_3)
             .outline_lvl(0)
+            .indent(
+                None,
+                Some(SpecialIndentType::FirstLine(FIRST_LINE)),
+                None,
+                None,
+            )
             .first_line_chars(200)
             .line_spacing(
                 LineSpacing::new()
@@ -116,6 +125,12 @@ fn styles() -> Vec<Style> {
             .fonts(fonts("仿宋_GB2312", "Times New Roman"))
             .size(SIZE_3)
             .align(AlignmentType::Both)
+            .indent(
+                None,
+                Some(SpecialIndentType::FirstLine(FIRST_LINE)),
+                None,
+                None,
+            )
             .first_line_chars(200)
             .line_spacing(
                 LineSpacing::new()
@@ -195,10 +210,12 @@ fn table(t: &DocTable) -> Table {
                 .collect(),
         ));
     }
+    // 2 pt above and below the text of a cell, 5 pt either side: rows that read as a form.
     Table::new(rows)
         .set_grid(widths.clone())
         .width(TEXT_WIDTH_TWIPS as usize, WidthType::Dxa)
         .align(TableAlignmentType::Center)
+        .margins(TableCellMargins::new().margin(40, 100, 40, 100))
 }
 
 /// EMU per pixel at 96 dpi.
@@ -384,6 +401,10 @@ mod tests {
         for font in ["方正小标宋简体", "黑体", "仿宋_GB2312"] {
             assert!(styles.contains(font), "{font} named in the styles");
         }
+        assert!(
+            styles.contains(r#"w:firstLine="640""#),
+            "body text indented two characters"
+        );
         let fonts = part(&bytes, "word/fontTable.xml");
         assert!(fonts.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>"#));
         assert!(
