@@ -48,18 +48,6 @@ pub struct ScopeArgs {
     out: PathBuf,
 }
 
-/// "2024-06" as the period January–June 2024.
-pub fn parse_period(text: &str) -> anyhow::Result<Period> {
-    let (y, m) = text
-        .trim()
-        .split_once('-')
-        .with_context(|| format!("统计期“{text}”应写作 YYYY-MM，如 2024-06"))?;
-    let (Ok(year), Ok(month)) = (y.parse::<i32>(), m.parse::<u32>()) else {
-        bail!("统计期“{text}”应写作 YYYY-MM，如 2024-06");
-    };
-    Period::new(year, Some(month)).map_err(|e| anyhow::anyhow!("{e}"))
-}
-
 /// A dictionary entry named by id, code or name.
 async fn find(store: &Store, kind: DictKind, text: &str, what: &str) -> anyhow::Result<String> {
     let items = store.dict_list(kind).await?;
@@ -93,9 +81,11 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     use hezuo_web::bulletin::Kind;
     let (kind, period, scope) = match command {
-        ReportCommand::Bulletin { period, scope } => {
-            (Kind::Bulletin, parse_period(&period)?, scope)
-        }
+        ReportCommand::Bulletin { period, scope } => (
+            Kind::Bulletin,
+            Period::parse(&period).map_err(|e| anyhow::anyhow!("{e}"))?,
+            scope,
+        ),
         ReportCommand::Summary { year, scope } => (
             Kind::YearSummary,
             Period::new(year, Some(12)).map_err(|e| anyhow::anyhow!("{e}"))?,

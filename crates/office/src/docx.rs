@@ -85,6 +85,26 @@ fn fonts(east_asia: &str, ascii: &str) -> RunFonts {
         .hi_ansi(ascii)
 }
 
+/// A style of the running text: 三号, first line indented two characters, fixed line pitch.
+fn text_style(id: &str, name: &str, east_asia: &str) -> Style {
+    Style::new(id, StyleType::Paragraph)
+        .name(name)
+        .fonts(fonts(east_asia, "Times New Roman"))
+        .size(SIZE_3)
+        .indent(
+            None,
+            Some(SpecialIndentType::FirstLine(FIRST_LINE)),
+            None,
+            None,
+        )
+        .first_line_chars(200)
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(BODY_LINE),
+        )
+}
+
 fn styles() -> Vec<Style> {
     vec![
         Style::new("HezuoTitle", StyleType::Paragraph)
@@ -103,40 +123,8 @@ fn styles() -> Vec<Style> {
             .fonts(fonts("楷体_GB2312", "Times New Roman"))
             .size(SIZE_3)
             .align(AlignmentType::Center),
-        Style::new("HezuoHeading1", StyleType::Paragraph)
-            .name("一级标题")
-            .fonts(fonts("黑体", "Times New Roman"))
-            .size(SIZE_3)
-            .outline_lvl(0)
-            .indent(
-                None,
-                Some(SpecialIndentType::FirstLine(FIRST_LINE)),
-                None,
-                None,
-            )
-            .first_line_chars(200)
-            .line_spacing(
-                LineSpacing::new()
-                    .line_rule(LineSpacingType::Exact)
-                    .line(BODY_LINE),
-            ),
-        Style::new("HezuoBody", StyleType::Paragraph)
-            .name("正文")
-            .fonts(fonts("仿宋_GB2312", "Times New Roman"))
-            .size(SIZE_3)
-            .align(AlignmentType::Both)
-            .indent(
-                None,
-                Some(SpecialIndentType::FirstLine(FIRST_LINE)),
-                None,
-                None,
-            )
-            .first_line_chars(200)
-            .line_spacing(
-                LineSpacing::new()
-                    .line_rule(LineSpacingType::Exact)
-                    .line(BODY_LINE),
-            ),
+        text_style("HezuoHeading1", "一级标题", "黑体").outline_lvl(0),
+        text_style("HezuoBody", "正文", "仿宋_GB2312").align(AlignmentType::Both),
         Style::new("HezuoCaption", StyleType::Paragraph)
             .name("图表标题")
             .fonts(fonts("黑体", "Times New Roman"))

@@ -30,17 +30,31 @@ impl Period {
         format!("{}-01-01", self.year)
     }
 
+    /// "2024-06" as January–June 2024; anything else is refused in Chinese.
+    pub fn parse(text: &str) -> Result<Period, StoreError> {
+        let invalid = || StoreError::invalid("period", "统计期应写作 YYYY-MM，如 2024-06");
+        let (y, m) = text.trim().split_once('-').ok_or_else(invalid)?;
+        let (Ok(year), Ok(month)) = (y.parse::<i32>(), m.parse::<u32>()) else {
+            return Err(invalid());
+        };
+        Period::new(year, Some(month))
+    }
+
+    /// The period's last month.
+    pub fn month(self) -> Month {
+        Month {
+            year: self.year,
+            month: self.month,
+        }
+    }
+
     fn end(self) -> String {
         self.last_day().to_string()
     }
 
     /// The period's last day.
     pub fn last_day(self) -> chrono::NaiveDate {
-        Month {
-            year: self.year,
-            month: self.month,
-        }
-        .last_day()
+        self.month().last_day()
     }
 
     /// The day things are counted as they stood: the period's last day, or `today` while the

@@ -7,9 +7,11 @@
 //! that list — no other section changes. The opening paragraph (总体情况) is the parts'
 //! headlines in order.
 
+use crate::views::rate_text;
 use futures_util::future::BoxFuture;
 use hezuo_domain::bulletin::{self as words, Investment};
-use hezuo_domain::{BlockerKind, Month, TierConfig, Viewer, Yuan};
+use hezuo_domain::figures::completion_rate;
+use hezuo_domain::{BlockerKind, TierConfig, Viewer, Yuan};
 use hezuo_office::docx::{Block, DocTable, Document};
 use hezuo_store::dict::DictKind;
 use hezuo_store::project::ProjectFilter;
@@ -82,37 +84,28 @@ impl Context<'_> {
 /// The scope in words: the district, platform or list filtered on, else the whole city (or
 /// the viewer's own area).
 async fn place(request: &Request<'_>) -> Result<String, StoreError> {
-    let store = request.store;
-    let name_of = |items: Vec<hezuo_store::dict::DictItem>, kind: DictKind, value: &str| {
-        items
-            .into_iter()
-            .find(|i| i.value(kind, "code") == value || i.id.to_string() == value)
-            .map(|i| i.name)
-    };
+    use hezuo_domain::Area;
     let f = &request.filter;
-    if let Some(d) = &f.district {
-        let items = store.dict_list(DictKind::District).await?;
-        return Ok(name_of(items, DictKind::District, d).unwrap_or_else(|| d.clone()));
-    }
-    if let Some(p) = f.platform {
-        let items = store.dict_list(DictKind::Platform).await?;
-        return Ok(name_of(items, DictKind::Platform, &p.to_string()).unwrap_or_default());
-    }
-    if let Some(l) = f.list {
-        let items = store.dict_list(DictKind::List).await?;
-        return Ok(name_of(items, DictKind::List, &l.to_string()).unwrap_or_default());
-    }
-    Ok(match &request.viewer.area {
-        Some(hezuo_domain::Area::District(code)) => {
-            let items = store.dict_list(DictKind::District).await?;
-            name_of(items, DictKind::District, code).unwrap_or_else(|| code.clone())
+    let (kind, value) = if let Some(d) = &f.district {
+        (DictKind::District, d.clone())
+    } else if let Some(p) = f.platform {
+        (DictKind::Platform, p.to_string())
+    } else if let Some(l) = f.list {
+        (DictKind::List, l.to_string())
+    } else {
+        match &request.viewer.area {
+            Some(Area::District(code)) => (DictKind::District, code.clone()),
+            Some(Area::Platform(id)) => (DictKind::Platform, id.to_string()),
+            None => return Ok("全市".to_string()),
         }
-        Some(hezuo_domain::Area::Platform(id)) => {
-            let items = store.dict_list(DictKind::Platform).await?;
-            name_of(items, DictKind::Platform, &id.to_string()).unwrap_or_default()
-        }
-        None => "全市".to_string(),
-    })
+    };
+    Ok(request
+        .store
+        .dict_list(kind)
+        .await?
+        .into_iter()
+        .find(|i| i.value(kind, "code") == value || i.id.to_string() == value)
+        .map_or(value, |i| i.name))
 }
 
 /// Chinese numerals for the headings ("一" … "十").
@@ -317,16 +310,7 @@ async fn signing(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
 async fn investment(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
     let r = c.request;
     let whole = c.investment().await?;
-    let province = r
-        .store
-        .province_reference(
-            Month {
-                year: r.period.year,
-                month: r.period.month,
-            },
-            crate::stats::PROVINCE_COMPLETION,
-        )
-        .await?;
+    let province = crate::stats::province_reference(r.store, r.period).await?;
     let figures = Investment {
         projects: whole.projects,
         planned: Yuan(whole.planned),
@@ -368,7 +352,7 @@ async fn investment(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
                 s.projects.to_string(),
                 wan(s.planned),
                 wan(s.completed),
-                s.completion_rate().map_or("—".into(), |x| x.percent_text()),
+                rate_text(s.completion_rate()),
                 s.light().map_or("—", |l| l.label()).to_string(),
             ]
         })
@@ -404,7 +388,7 @@ async fn investment(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
                 whole.projects.to_string(),
                 wan(whole.planned),
                 wan(whole.completed),
-                figures.rate.map_or("—".into(), |x| x.percent_text()),
+                rate_text(figures.rate),
                 whole.light().map_or("—", |l| l.label()).to_string(),
             ]),
             widths: vec![3, 2, 3, 3, 2, 2],
@@ -435,7 +419,7 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
             (
                 p.name.clone(),
                 p.district_name.clone(),
-                hezuo_domain::figures::completion_rate(Yuan(p.completed), Yuan(p.planned)),
+                completion_rate(Yuan(p.completed), Yuan(p.planned)),
             )
         })
         .collect();
@@ -489,8 +473,7 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
                         p.district_name.clone(),
                         wan(p.planned),
                         wan(p.completed),
-                        hezuo_domain::figures::completion_rate(Yuan(p.completed), Yuan(p.planned))
-                            .map_or("—".into(), |x| x.percent_text()),
+                        rate_text(completion_rate(Yuan(p.completed), Yuan(p.planned))),
                     ]
                 })
                 .collect(),
@@ -504,8 +487,7 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
                     String::new(),
                     wan(planned),
                     wan(done),
-                    hezuo_domain::figures::completion_rate(Yuan(done), Yuan(planned))
-                        .map_or("—".into(), |x| x.percent_text()),
+                    rate_text(completion_rate(Yuan(done), Yuan(planned))),
                 ]
             }),
             widths: vec![3, 12, 4, 5, 5, 3],
@@ -544,24 +526,15 @@ pub struct BulletinParams {
 impl BulletinParams {
     /// The period asked for, else the latest month with reports in the viewer's scope.
     async fn period(&self, state: &AppState, viewer: &Viewer) -> Result<Period, AppError> {
-        let invalid = || AppError::Invalid {
-            field: "period".into(),
-            message: "统计期应写作 YYYY-MM，如 2024-06".into(),
-        };
         match self.period.as_deref().filter(|p| !p.is_empty()) {
             Some(p) => {
-                let (y, m) = p.split_once('-').ok_or_else(invalid)?;
-                let (y, m) = (
-                    y.parse::<i32>().map_err(|_| invalid())?,
-                    m.parse::<u32>().map_err(|_| invalid())?,
-                );
+                let period = Period::parse(p)?;
                 // A year-end summary covers the whole year whatever month was chosen.
-                let m = if self.kind() == Kind::YearSummary {
-                    12
+                Ok(if self.kind() == Kind::YearSummary {
+                    Period::new(period.year, Some(12))?
                 } else {
-                    m
-                };
-                Ok(Period::new(y, Some(m))?)
+                    period
+                })
             }
             None => {
                 let latest = state

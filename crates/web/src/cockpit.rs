@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::form::parse_query;
 use crate::progress::last_month;
 use crate::stats::{InvestmentJson, StatsParams, province_reference};
-use crate::views::{Lookups, Opt, html, wan_display};
+use crate::views::{Lookups, Opt, html, rate_text, wan_display};
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
@@ -246,10 +246,6 @@ struct CockpitPage {
     export: String,
 }
 
-fn rate_text(r: Option<figures::Ratio>) -> String {
-    r.map_or("—".into(), |r| r.percent_text())
-}
-
 fn yi(yuan: i64) -> String {
     Yuan(yuan).to_string()
 }
@@ -353,7 +349,7 @@ impl Figures {
         let store = &state.store;
         let viewer = &user.viewer;
         let whole = store.investment_stats(viewer, &filter, period).await?;
-        let json = InvestmentJson::new(&whole, province_reference(state, period).await?);
+        let json = InvestmentJson::new(&whole, province_reference(&state.store, period).await?);
         let signing = store
             .signing_stats(viewer, &filter, period, &state.config.tiers)
             .await?;

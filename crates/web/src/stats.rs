@@ -7,7 +7,6 @@ use crate::error::{ApiError, AppError};
 use crate::form::parse_query;
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use hezuo_domain::Month;
 use hezuo_domain::figures::{Ratio, versus_province};
 use hezuo_store::project::ProjectFilter;
 use hezuo_store::stats::{GroupStat, InvestmentStats, LightCounts, Period, SigningStats};
@@ -221,15 +220,13 @@ impl InvestmentJson {
 }
 
 /// The province's reference completion rate for the period's month, if entered.
-pub async fn province_reference(state: &AppState, period: Period) -> Result<Option<i64>, AppError> {
-    let month = Month {
-        year: period.year,
-        month: period.month,
-    };
-    Ok(state
-        .store
-        .province_reference(month, PROVINCE_COMPLETION)
-        .await?)
+pub async fn province_reference(
+    store: &hezuo_store::Store,
+    period: Period,
+) -> Result<Option<i64>, hezuo_store::StoreError> {
+    store
+        .province_reference(period.month(), PROVINCE_COMPLETION)
+        .await
 }
 
 /// 签约统计: count, investment and cumulative tiers for the scope and period.
@@ -268,6 +265,6 @@ pub async fn investment(
         .await?;
     Ok(Json(InvestmentJson::new(
         &stats,
-        province_reference(&state, period).await?,
+        province_reference(&state.store, period).await?,
     )))
 }

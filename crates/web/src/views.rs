@@ -52,6 +52,11 @@ pub async fn js() -> Response {
 }
 
 /// An amount in 万元 for tables: thousands separators, up to two decimals.
+/// A rate as "16.7%", or "—" when there is nothing behind it.
+pub fn rate_text(r: Option<hezuo_domain::Ratio>) -> String {
+    r.map_or("—".into(), |r| r.percent_text())
+}
+
 pub fn wan_display(y: i64) -> String {
     let cents = (i128::from(y) * 100 * 2 + i128::from(WAN) * i128::from(y.signum()))
         / (2 * i128::from(WAN));
