@@ -82,7 +82,35 @@ pub enum ProjectScope {
     Nothing,
 }
 
+/// The key items (重点事项) a viewer may read: the office and leaders see every plan, a lead
+/// unit sees the items it leads, a district or platform liaison none (items are led by units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemScope {
+    All,
+    Unit(i64),
+    Nothing,
+}
+
 impl Viewer {
+    pub fn item_scope(&self) -> ItemScope {
+        match self.role {
+            Role::Admin | Role::Office | Role::Leader => ItemScope::All,
+            Role::Unit => self.unit_id.map_or(ItemScope::Nothing, ItemScope::Unit),
+            Role::Area => ItemScope::Nothing,
+        }
+    }
+
+    /// May this viewer create plans, items and agreements, review progress and adjust scores?
+    pub fn is_office(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Office)
+    }
+
+    /// May this viewer file progress on an item led by `lead_unit_id`? Its lead unit, or the
+    /// office on the unit's behalf.
+    pub fn may_report_for(&self, lead_unit_id: i64) -> bool {
+        self.is_office() || (self.role == Role::Unit && self.unit_id == Some(lead_unit_id))
+    }
+
     pub fn project_scope(&self) -> ProjectScope {
         match (self.role, &self.area) {
             (Role::Admin | Role::Office | Role::Leader, _) => ProjectScope::City,
@@ -128,6 +156,28 @@ mod tests {
             unit_id: Some(7),
             leader_id: None,
         }
+    }
+
+    #[test]
+    fn a_unit_reads_and_reports_only_the_items_it_leads() {
+        let unit = viewer(Role::Unit, None);
+        assert_eq!(unit.item_scope(), ItemScope::Unit(7));
+        assert!(unit.may_report_for(7));
+        assert!(!unit.may_report_for(8));
+        let unitless = Viewer {
+            unit_id: None,
+            ..unit
+        };
+        assert_eq!(unitless.item_scope(), ItemScope::Nothing);
+        assert!(!unitless.may_report_for(7));
+        let leader = viewer(Role::Leader, None);
+        assert_eq!(leader.item_scope(), ItemScope::All);
+        assert!(!leader.may_report_for(7));
+        assert!(viewer(Role::Office, None).may_report_for(7));
+        assert_eq!(
+            viewer(Role::Area, Some(Area::District("330502".into()))).item_scope(),
+            ItemScope::Nothing
+        );
     }
 
     #[test]

@@ -99,6 +99,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_stage_summary_on_insert.sql"),
         postgres: include_str!("../migrations/postgres/0007_stage_summary_on_insert.sql"),
     },
+    Migration {
+        version: 8,
+        name: "key_items",
+        sqlite: include_str!("../migrations/sqlite/0008_key_items.sql"),
+        postgres: include_str!("../migrations/postgres/0008_key_items.sql"),
+    },
 ];
 
 pub fn now_text() -> String {

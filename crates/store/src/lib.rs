@@ -4,12 +4,15 @@
 //! query that returns projects or figures takes a [`hezuo_domain::Viewer`] so scope is enforced
 //! here, not at the edge.
 
+pub mod agreement;
+pub mod assessment;
 mod audit;
 pub mod auth;
 mod db;
 pub mod demo;
 pub mod dict;
 pub mod import;
+pub mod key_item;
 pub mod progress;
 pub mod project;
 mod records;

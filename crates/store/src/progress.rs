@@ -6,7 +6,7 @@ use crate::audit::{self, Actor};
 use crate::db::{Sql, Store, StoreError, now_text};
 use crate::project::{ProjectFilter, push_filters, push_scope};
 use chrono::NaiveDate;
-use hezuo_domain::{Month, Plan, Progress, Role, Viewer};
+use hezuo_domain::{Month, Plan, Progress, Viewer};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -75,10 +75,6 @@ const PROGRESS_COLUMNS: &str = "mp.id, mp.project_id, mp.year, mp.month, mp.inve
 /// The office keeps Beijing time (UTC+8) whatever the server's zone; due days are on its calendar.
 fn office_offset() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
-}
-
-fn is_office(viewer: &Viewer) -> bool {
-    matches!(viewer.role, Role::Admin | Role::Office)
 }
 
 impl Store {
@@ -323,7 +319,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         self.get_project(viewer, before.project_id).await?;
-        if !is_office(viewer) {
+        if !viewer.is_office() {
             return Err(StoreError::invalid("status", "只有合作办可以审核月报"));
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());

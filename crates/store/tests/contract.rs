@@ -37,6 +37,8 @@ mod concurrency;
 mod dictionaries;
 #[path = "contract/imports.rs"]
 mod imports;
+#[path = "contract/key_items.rs"]
+mod key_items;
 #[path = "contract/listing.rs"]
 mod listing;
 #[path = "contract/migrations.rs"]

@@ -4,10 +4,9 @@
 
 use crate::support::*;
 use hezuo_domain::{BlockerKind, ProjectInput, Viewer};
+use hezuo_store::Store;
 use hezuo_store::progress::{AreaReporting, BlockerRow, PlanRow, ProgressRow};
 use hezuo_store::project::ProjectRow;
-use hezuo_store::{Store, StoreError};
-use std::fmt::Debug;
 
 contract!(
     a_plan_is_created_then_updated_against_its_version_and_audited,
@@ -20,16 +19,6 @@ contract!(
     a_blocker_is_resolved_once_and_not_before_it_was_raised,
     reporting_counts_expected_submitted_missing_and_late_per_district,
 );
-
-/// A refusal, whichever way the store words it (an invalid request or a row that is not there
-/// for this viewer) — never a success and never a database fault.
-#[track_caller]
-fn expect_refused<T: Debug>(r: Result<T, StoreError>) {
-    match r {
-        Err(StoreError::Invalid { .. } | StoreError::NotFound) => {}
-        other => panic!("expected a refusal (Invalid or NotFound), got {other:?}"),
-    }
-}
 
 async fn plan_audits(store: &Store, project_id: i64) -> Vec<hezuo_store::AuditEntry> {
     store.audit_for("annual_plan", project_id).await.unwrap()

@@ -512,3 +512,13 @@ pub async fn move_to(store: &Store, row: &ProjectRow, to: Stage, on: &str) -> Pr
         .await
         .unwrap_or_else(|e| panic!("{} → {to:?} on {on}: {e:?}", row.name))
 }
+
+/// A refusal, whichever way the store words it (an invalid request or a row that is not there
+/// for this viewer) — never a success and never a database fault.
+#[track_caller]
+pub fn expect_refused<T: Debug>(r: Result<T, StoreError>) {
+    match r {
+        Err(StoreError::Invalid { .. } | StoreError::NotFound) => {}
+        other => panic!("expected a refusal (Invalid or NotFound), got {other:?}"),
+    }
+}
