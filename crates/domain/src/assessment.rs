@@ -110,7 +110,8 @@ pub fn score(rules: &AssessmentRules, record: &UnitRecord, adjustments: &[f64]) 
     let deduction = (rules.per_returned_report * f64::from(record.returned_reports)
         + rules.per_missing_report * f64::from(record.missing_reports))
     .min(rules.max_deduction);
-    let adjustment: f64 = adjustments.iter().sum();
+    // + 0.0: an empty sum is −0.0, which would print as "-0.00".
+    let adjustment: f64 = adjustments.iter().sum::<f64>() + 0.0;
     let total =
         (on_time_score + completion_score - deduction + adjustment).clamp(0.0, rules.full_marks());
     Score {

@@ -28,6 +28,8 @@ pub enum ColumnKind {
     Percent,
     /// A date as text YYYY-MM-DD.
     Date,
+    /// A score or other measure with two decimals; not totalled.
+    Decimal,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +68,8 @@ pub enum Cell {
     Yuan(i64),
     /// A ratio, 0.5 for 50%.
     Ratio(f64),
+    /// A score or other measure, two decimals shown.
+    Number(f64),
     Empty,
 }
 
@@ -323,6 +327,7 @@ fn write_cell(
         Cell::Int(v) => ws.write_number_with_format(row, col, v as f64, &f.int)?,
         Cell::Yuan(v) => ws.write_number_with_format(row, col, v as f64 / 10_000.0, &f.wan)?,
         Cell::Ratio(v) => ws.write_number_with_format(row, col, v, &f.percent)?,
+        Cell::Number(v) => ws.write_number_with_format(row, col, v, &f.wan)?,
         Cell::Empty => ws.write_blank(row, col, &f.text)?,
     };
     Ok(())

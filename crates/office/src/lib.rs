@@ -6,6 +6,7 @@
 pub mod book;
 pub mod chart;
 pub mod docx;
+pub mod evidence;
 pub mod export;
 mod guard;
 pub mod import;

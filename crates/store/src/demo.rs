@@ -21,6 +21,8 @@
 //! and [`DemoSummary::created`] is false. A database that already holds other dictionary
 //! entries or projects is refused with a `Conflict`, so the demo never mixes with real data.
 
+mod key_items;
+
 use crate::auth::UserInput;
 use crate::dict::DictKind;
 use crate::project::ProjectFilter;
@@ -3977,6 +3979,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, StoreError> {
     let story = story(&plans, &ids);
     write_story(store, &story, &plans, &project_ids, &who, &office).await?;
     date_reports_in_their_months(store).await?;
+    key_items::load(store, &viewer, &system, &ids.units, today()).await?;
     Ok(DemoSummary {
         projects: plans.len(),
         users,

@@ -27,6 +27,11 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/transition", post(transition_project))
         .route("/stats/signing", get(crate::stats::signing))
         .route("/stats/investment", get(crate::stats::investment))
+        .route("/key-items", get(crate::key_item::api_list))
+        .route("/key-items/{id}", get(crate::key_item::api_get))
+        .route("/agreements", get(crate::key_item::api_agreements))
+        .route("/agreements/{id}", get(crate::key_item::api_agreement))
+        .route("/assessment", get(crate::key_item::api_assessment))
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -44,11 +49,20 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "hezuo 区域合作办 API", version = "1", description = "项目库接口。金额以元为单位（整数），日期为 YYYY-MM-DD。"),
+    info(title = "hezuo 区域合作办 API", version = "1", description = "项目库、重点事项、合作协议与考核接口。金额以元为单位（整数），日期为 YYYY-MM-DD。"),
     paths(list_projects, get_project, create_project, update_project, transition_project,
-        crate::stats::signing, crate::stats::investment),
+        crate::stats::signing, crate::stats::investment,
+        crate::key_item::api_list, crate::key_item::api_get, crate::key_item::api_agreements,
+        crate::key_item::api_agreement, crate::key_item::api_assessment),
     components(schemas(crate::stats::SigningJson, crate::stats::InvestmentJson, crate::stats::TierJson,
-        crate::stats::GroupJson, hezuo_store::stats::LightCounts, ProjectPage, ProjectRow, ProjectDetail, ListEntry, StageChange, ProjectInput, ProjectUpdate, TransitionRequest, ErrorBody, FieldError)),
+        crate::stats::GroupJson, hezuo_store::stats::LightCounts, ProjectPage, ProjectRow, ProjectDetail, ListEntry, StageChange, ProjectInput, ProjectUpdate, TransitionRequest, ErrorBody, FieldError,
+        hezuo_store::key_item::KeyItemPage, hezuo_store::key_item::KeyItemRow, hezuo_store::key_item::KeyItemDetail,
+        hezuo_store::key_item::StatusCounts, hezuo_store::key_item::MilestoneRow, hezuo_store::key_item::ItemProgressRow,
+        hezuo_store::key_item::EvidenceRow, hezuo_store::key_item::LinkedProject, hezuo_store::key_item::ClauseRef,
+        hezuo_store::agreement::AgreementPage, hezuo_store::agreement::AgreementRow, hezuo_store::agreement::AgreementDetail,
+        hezuo_store::agreement::ClauseRow, hezuo_domain::agreement::Fulfilment,
+        hezuo_store::assessment::AssessmentReport, hezuo_store::assessment::UnitAssessment, hezuo_store::assessment::AdjustmentRow,
+        hezuo_domain::assessment::AssessmentRules, hezuo_domain::assessment::UnitRecord, hezuo_domain::assessment::Score)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -293,7 +293,12 @@ pub async fn login_page(
     let page = LoginPage {
         city: state.config.city_name.clone(),
         csrf: csrf.clone(),
-        next: safe_next(&q.next),
+        // Empty means "where this account starts" (a lead unit starts at its key items).
+        next: if q.next.is_empty() {
+            String::new()
+        } else {
+            safe_next(&q.next)
+        },
         username: String::new(),
         error: String::new(),
     };
@@ -331,11 +336,13 @@ pub async fn login_submit(
                 state.config.secure_cookies,
                 None,
             );
-            Ok((
-                [(header::SET_COOKIE, cookie)],
-                Redirect::to(&safe_next(&form.next)),
-            )
-                .into_response())
+            // A lead unit lands on its key items, where its reminders are.
+            let next = if form.next.is_empty() && session.user.role == "unit" {
+                "/key-items".to_string()
+            } else {
+                safe_next(&form.next)
+            };
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
         }
         Err(LoginErrorOr::Login(e)) => {
             let (status, error) = match e {

@@ -12,6 +12,7 @@ mod error;
 pub mod export;
 mod form;
 pub mod import;
+mod key_item;
 mod progress;
 mod project;
 mod stats;
@@ -103,6 +104,16 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .route("/reports/bulletin.docx", get(bulletin::download))
         .route("/blockers/export.xlsx", get(progress::export_board))
         .route("/blockers/{id}/resolve", post(progress::resolve_blocker))
+        .route("/key-items", get(key_item::list))
+        .route("/key-items/export.xlsx", get(key_item::export))
+        .route("/key-items/{id}", get(key_item::detail))
+        .route("/key-items/progress/{id}/review", post(key_item::review))
+        .route("/evidence/{id}", get(key_item::evidence))
+        .route("/agreements", get(key_item::agreements))
+        .route("/agreements/{id}", get(key_item::agreement))
+        .route("/assessment", get(key_item::assessment_page))
+        .route("/assessment/export.xlsx", get(key_item::export_assessment))
+        .route("/assessment/adjust", post(key_item::adjust))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/export.xlsx", get(admin::export_users))
@@ -141,6 +152,8 @@ pub fn app(store: Store, config: WebConfig) -> Router {
                 .route("/import/{id}/commit", post(import::commit))
                 .route("/import/{id}/mapping", post(import::remap))
                 .route("/import/templates/{kind}", get(import::template))
+                // Progress on a key item with its evidence files.
+                .route("/key-items/{id}/progress", post(key_item::file_progress))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     auth::csrf_guard,

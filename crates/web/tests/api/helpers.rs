@@ -460,6 +460,19 @@ impl Client<'_> {
         file_name: &str,
         content: &[u8],
     ) -> TestResponse {
+        self.post_multipart(path, csrf, fields, &[("file", file_name, content)])
+            .await
+    }
+
+    /// Posts a multipart form: `_csrf` (unless `None`), the text `fields`, then each file as
+    /// (field name, file name, content).
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        csrf: Option<&str>,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> TestResponse {
         let boundary = "----hezuo-test-boundary";
         let mut body = Vec::new();
         let texts = csrf
@@ -474,15 +487,18 @@ impl Client<'_> {
                 .as_bytes(),
             );
         }
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-                 Content-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        for (field, file_name, content) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let req = Request::post(path)
             .header(
                 header::CONTENT_TYPE,

@@ -10,6 +10,7 @@ mod csrf;
 mod exports;
 mod headers;
 mod imports;
+mod key_items;
 mod login;
 mod progress;
 mod project_form;

@@ -1,0 +1,273 @@
+//! 重点事项 through the web edge: a lead unit lands on its items with its reminders, files
+//! progress with an evidence file (a bad file is refused by content and the text is kept), the
+//! office sees the status change and reviews; the API lists are scoped; the exports open.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use hezuo_domain::agreement::AgreementInput;
+use hezuo_domain::key_item::{ItemInput, MilestoneInput, WorkPlanInput};
+use hezuo_store::Actor;
+
+/// A 2024 plan with one item led by the fixture's unit, milestones due in June 2024 and in 2030,
+/// carrying the first clause of an agreement. Returns the item's id.
+async fn seed_item(app: &TestApp) -> i64 {
+    let admin = app.viewer_of("admin").await;
+    let actor = Actor::system("test");
+    let plan = WorkPlanInput {
+        year: "2024".into(),
+        kind: "cooperation_list".into(),
+        name: "2024年重点合作事项清单".into(),
+        categories: String::new(),
+    }
+    .validate()
+    .unwrap();
+    let plan = app
+        .store
+        .create_work_plan(&admin, &actor, &plan)
+        .await
+        .unwrap();
+    let agreement = AgreementInput {
+        title: "湖州市—松江区合作框架协议".into(),
+        partner: "上海市松江区".into(),
+        partner_kind: "district".into(),
+        partner_province: "上海市".into(),
+        signed_on: "2019-05-16".into(),
+        level: "市级".into(),
+        fields: "产业协同".into(),
+        clauses: "共建产业合作园\n开展干部互派".into(),
+    }
+    .validate()
+    .unwrap();
+    let aid = app
+        .store
+        .create_agreement(&admin, &actor, &agreement)
+        .await
+        .unwrap();
+    let clause = app
+        .store
+        .agreement(&admin, aid, today())
+        .await
+        .unwrap()
+        .clauses[0]
+        .id;
+    let item = ItemInput {
+        plan_id: plan.id.to_string(),
+        category: "产业协同".into(),
+        title: "共建G60产业合作园".into(),
+        lead_unit_id: app.fx.unit.id.to_string(),
+        partner_regions: "上海市松江区".into(),
+        target: "完成园区规划并引进项目5个".into(),
+        milestones: vec![
+            MilestoneInput {
+                title: "完成园区规划".into(),
+                due_on: "2024-06-30".into(),
+            },
+            MilestoneInput {
+                title: "引进项目5个".into(),
+                due_on: "2030-12-31".into(),
+            },
+        ],
+        clause_id: clause.to_string(),
+        ..Default::default()
+    }
+    .validate(&plan.categories)
+    .unwrap();
+    app.store
+        .create_key_item(&admin, &actor, &item)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_unit_files_progress_with_evidence_and_the_office_sees_the_status_change() {
+    let app = TestApp::spawn().await;
+    let id = seed_item(&app).await;
+    let (landing, mut unit) = app.login("unit", PASSWORD).await;
+    assert_eq!(
+        landing.location(),
+        "/key-items",
+        "a lead unit starts at its key items"
+    );
+    let list = unit.get("/key-items").await;
+    list.assert_status(StatusCode::OK);
+    assert!(list.text.contains("共建G60产业合作园"));
+    assert!(
+        list.text.contains("待办提醒"),
+        "the overdue milestone is a reminder"
+    );
+
+    let detail = unit.get(&format!("/key-items/{id}")).await;
+    assert!(detail.text.contains("滞后"));
+    let milestone = app
+        .store
+        .key_item(&app.viewer_of("admin").await, id, today())
+        .await
+        .unwrap()
+        .milestones[0]
+        .id
+        .to_string();
+    let path = format!("/key-items/{id}/progress");
+    let csrf = detail
+        .csrf_token()
+        .expect("the page carries the session's token");
+    let fields = [
+        ("month", "2024-07"),
+        ("content", "园区规划已通过评审"),
+        ("done_milestones", milestone.as_str()),
+    ];
+
+    // A script renamed .pdf is refused by its content; what was typed stays.
+    let bad = unit
+        .post_multipart(
+            &path,
+            Some(&csrf),
+            &fields,
+            &[("evidence", "评审意见.pdf", b"<script>alert(1)</script>")],
+        )
+        .await;
+    bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("不能作为佐证材料"));
+    assert!(bad.text.contains("园区规划已通过评审"));
+    assert!(!bad.text.contains("<script>alert(1)"));
+
+    let ok = unit
+        .post_multipart(
+            &path,
+            Some(&csrf),
+            &fields,
+            &[("evidence", "../评审意见.pdf", b"%PDF-1.4 test")],
+        )
+        .await;
+    ok.assert_status(StatusCode::SEE_OTHER);
+
+    // The office sees the item under way, with the file, and accepts the report.
+    let mut office = app.login_as("office").await;
+    let page = office.get(&format!("/key-items/{id}")).await;
+    assert!(page.text.contains("推进中"));
+    assert!(page.text.contains("评审意见.pdf"));
+    let json = app
+        .api_get(
+            &app.api_token_for("office").await,
+            &format!("/api/v1/key-items/{id}"),
+        )
+        .await
+        .json();
+    assert_eq!(json["status_label"], "推进中");
+    let report = &json["progress"][0];
+    let evidence = report["evidence"][0]["id"].as_i64().unwrap();
+    let file = office.get(&format!("/evidence/{evidence}")).await;
+    file.assert_status(StatusCode::OK);
+    assert_eq!(file.header("content-type"), Some("application/pdf"));
+    assert!(
+        file.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert!(!file.header("content-disposition").unwrap().contains(".."));
+    let reviewed = office
+        .post_form(
+            &format!("/key-items/progress/{}/review", report["id"]),
+            &[
+                ("item_id", &id.to_string()),
+                ("version", &report["version"].to_string()),
+                ("decision", "accept"),
+            ],
+        )
+        .await;
+    reviewed.assert_status(StatusCode::SEE_OTHER);
+    let json = app
+        .api_get(
+            &app.api_token_for("office").await,
+            &format!("/api/v1/key-items/{id}"),
+        )
+        .await
+        .json();
+    assert_eq!(json["progress"][0]["status"], "accepted");
+
+    // Nobody else sees the item or its file.
+    let mut area = app.login_as("area").await;
+    area.get(&format!("/key-items/{id}"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    area.get(&format!("/evidence/{evidence}"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_key_item_agreement_and_assessment_apis_are_scoped() {
+    let app = TestApp::spawn().await;
+    let id = seed_item(&app).await;
+    for (user, items, agreements, units) in [
+        ("office", 1, 1, 1),
+        ("leader", 1, 1, 1),
+        ("unit", 1, 1, 1),
+        ("area", 0, 0, 0),
+    ] {
+        let token = app.api_token_for(user).await;
+        let list = app.api_get(&token, "/api/v1/key-items?year=2024").await;
+        list.assert_status(StatusCode::OK);
+        assert_eq!(list.json()["total"], items, "{user} key items");
+        assert_eq!(
+            list.json()["items"].as_array().unwrap().len(),
+            items as usize
+        );
+        let a = app.api_get(&token, "/api/v1/agreements").await.json();
+        assert_eq!(a["total"], agreements, "{user} agreements");
+        let s = app
+            .api_get(&token, "/api/v1/assessment?year=2024")
+            .await
+            .json();
+        assert_eq!(
+            s["units"].as_array().unwrap().len(),
+            units,
+            "{user} assessment"
+        );
+        let one = app
+            .api_get(&token, &format!("/api/v1/key-items/{id}"))
+            .await;
+        assert_eq!(one.status == StatusCode::OK, items == 1, "{user} item");
+    }
+    let token = app.api_token_for("office").await;
+    let a = app.api_get(&token, "/api/v1/agreements").await.json();
+    assert_eq!(a["items"][0]["fulfilment"]["broken_down"], 1);
+    assert_eq!(a["items"][0]["fulfilment_rate"], "0.0%");
+    app.api_get(&token, "/api/v1/key-items?status=搁置")
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let doc = app.api_get(&token, "/api/v1/openapi.json").await.json();
+    for path in [
+        "/api/v1/key-items",
+        "/api/v1/agreements",
+        "/api/v1/assessment",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+}
+
+#[tokio::test]
+async fn key_items_and_the_assessment_export_as_workbooks() {
+    let app = TestApp::spawn().await;
+    seed_item(&app).await;
+    let mut office = app.login_as("office").await;
+    for path in [
+        "/key-items/export.xlsx?year=2024",
+        "/assessment/export.xlsx?year=2024",
+    ] {
+        let resp = office.get(path).await;
+        resp.assert_status(StatusCode::OK);
+        let book = hezuo_office::book::read_book(&resp.bytes).expect("a workbook that reads back");
+        let text = format!("{book:?}");
+        assert!(
+            text.contains("市经信局") || text.contains("共建G60产业合作园"),
+            "{path}"
+        );
+    }
+    for path in [
+        "/agreements",
+        "/assessment?year=2024",
+        "/key-items?status=lagging",
+    ] {
+        office.get(path).await.assert_status(StatusCode::OK);
+    }
+}
