@@ -3,7 +3,7 @@
 //! office reads them. Status is never stored: it follows from the milestones and the day asked.
 
 use crate::cells::{DateCell, parse_date};
-use crate::progress::Month;
+use crate::progress::{Month, report_month};
 use crate::project::FieldError;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -483,18 +483,7 @@ impl ItemProgressInput {
     /// `current` is the month now: progress for a later month is refused.
     pub fn validate(&self, current: Month) -> Result<ItemProgress, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let month = Month::parse(&self.month);
-        match month {
-            None => errors.push(FieldError {
-                field: "month".into(),
-                message: "请选择填报月份，如 2024-03".into(),
-            }),
-            Some(m) if m > current => errors.push(FieldError {
-                field: "month".into(),
-                message: "不能填报未来月份".into(),
-            }),
-            Some(_) => {}
-        }
+        let month = report_month(&self.month, current, &mut errors);
         let content = self.content.trim();
         if content.is_empty() {
             errors.push(FieldError {

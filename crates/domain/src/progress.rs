@@ -211,22 +211,28 @@ pub struct Progress {
     pub blockers: Vec<(BlockerKind, String)>,
 }
 
+/// The month a report is for: a valid month, not later than `current`; else an error on `month`.
+pub fn report_month(text: &str, current: Month, errors: &mut Vec<FieldError>) -> Option<Month> {
+    let month = Month::parse(text);
+    match month {
+        None => errors.push(FieldError {
+            field: "month".into(),
+            message: "请选择填报月份，如 2024-03".into(),
+        }),
+        Some(m) if m > current => errors.push(FieldError {
+            field: "month".into(),
+            message: "不能填报未来月份".into(),
+        }),
+        Some(_) => {}
+    }
+    month.filter(|m| *m <= current)
+}
+
 impl ProgressInput {
     /// `current` is the month now: a report for a later month is refused.
     pub fn validate(&self, current: Month) -> Result<Progress, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let month = Month::parse(&self.month);
-        match month {
-            None => errors.push(FieldError {
-                field: "month".into(),
-                message: "请选择填报月份，如 2024-03".into(),
-            }),
-            Some(m) if m > current => errors.push(FieldError {
-                field: "month".into(),
-                message: "不能填报未来月份".into(),
-            }),
-            Some(_) => {}
-        }
+        let month = report_month(&self.month, current, &mut errors);
         let invested = match Yuan::parse_wan(&self.invested_wan) {
             Ok(v) => Some(v),
             Err(e) => {
