@@ -252,3 +252,27 @@ impl Store {
             .collect())
     }
 }
+
+/// A clause as a form offers it: "协议 第N条：内容".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ClauseOption {
+    pub id: i64,
+    pub agreement_title: String,
+    pub seq: i64,
+    pub body: String,
+}
+
+impl Store {
+    /// Every clause, by agreement (newest first) and number, for the item form (office only).
+    pub async fn clause_options(&self, viewer: &Viewer) -> Result<Vec<ClauseOption>, StoreError> {
+        if !viewer.is_office() {
+            return Ok(Vec::new());
+        }
+        Ok(sqlx::query_as(
+            "SELECT c.id, a.title AS agreement_title, c.seq, c.body FROM agreement_clauses c \
+             JOIN agreements a ON a.id = c.agreement_id ORDER BY a.signed_on DESC, a.id, c.seq",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

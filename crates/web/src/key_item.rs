@@ -523,6 +523,7 @@ pub async fn evidence(
 struct AgreementsPage {
     chrome: Chrome,
     page: AgreementPage,
+    can_manage: bool,
 }
 
 #[derive(Template)]
@@ -541,6 +542,7 @@ pub async fn agreements(
     Ok(html(&AgreementsPage {
         chrome: Chrome::new(&state, &user, "agreements"),
         page,
+        can_manage: user.viewer.is_office(),
     }))
 }
 

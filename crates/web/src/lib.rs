@@ -13,6 +13,7 @@ pub mod export;
 mod form;
 pub mod import;
 mod key_item;
+mod key_item_form;
 mod progress;
 mod project;
 mod stats;
@@ -104,12 +105,26 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .route("/reports/bulletin.docx", get(bulletin::download))
         .route("/blockers/export.xlsx", get(progress::export_board))
         .route("/blockers/{id}/resolve", post(progress::resolve_blocker))
-        .route("/key-items", get(key_item::list))
+        .route(
+            "/key-items",
+            get(key_item::list).post(key_item_form::create_item),
+        )
+        .route("/key-items/new", get(key_item_form::new_item))
+        .route("/key-items/plans", post(key_item_form::create_plan))
+        .route("/key-items/plans/new", get(key_item_form::new_plan))
+        .route(
+            "/key-items/{id}/edit",
+            get(key_item_form::edit_item).post(key_item_form::update_item),
+        )
         .route("/key-items/export.xlsx", get(key_item::export))
         .route("/key-items/{id}", get(key_item::detail))
         .route("/key-items/progress/{id}/review", post(key_item::review))
         .route("/evidence/{id}", get(key_item::evidence))
-        .route("/agreements", get(key_item::agreements))
+        .route(
+            "/agreements",
+            get(key_item::agreements).post(key_item_form::create_agreement),
+        )
+        .route("/agreements/new", get(key_item_form::new_agreement))
         .route("/agreements/{id}", get(key_item::agreement))
         .route("/assessment", get(key_item::assessment_page))
         .route("/assessment/export.xlsx", get(key_item::export_assessment))

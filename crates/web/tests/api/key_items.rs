@@ -271,3 +271,140 @@ async fn key_items_and_the_assessment_export_as_workbooks() {
         office.get(path).await.assert_status(StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn the_office_creates_a_plan_an_agreement_and_an_item_and_a_stale_edit_loses_nothing() {
+    let app = TestApp::spawn().await;
+    let mut office = app.login_as("office").await;
+    let plan = office
+        .post_form(
+            "/key-items/plans",
+            &[
+                ("year", "2025"),
+                ("kind", "flagship"),
+                ("name", "2025年“10+20+5”清单"),
+                ("categories", ""),
+            ],
+        )
+        .await;
+    plan.assert_status(StatusCode::SEE_OTHER);
+    let plan_id = plan.location().rsplit('=').next().unwrap().to_string();
+    let bad_plan = office
+        .post_form(
+            "/key-items/plans",
+            &[("year", "明年"), ("kind", "flagship"), ("name", "")],
+        )
+        .await;
+    bad_plan.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_plan.text.contains("请填写年度") && bad_plan.text.contains("请填写计划名称"));
+
+    let agreement = office
+        .post_form(
+            "/agreements",
+            &[
+                ("title", "湖州市—嘉兴市一体化合作协议"),
+                ("partner", "嘉兴市"),
+                ("partner_kind", "city"),
+                ("partner_province", "浙江省"),
+                ("signed_on", "2019-11-05"),
+                ("level", "市级"),
+                ("fields", "产业协同"),
+                ("clauses", "共建嘉湖一体化合作先行区\n推进申嘉湖高速西延"),
+            ],
+        )
+        .await;
+    agreement.assert_status(StatusCode::SEE_OTHER);
+    let aid: i64 = agreement
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let clause = app
+        .store
+        .agreement(&app.viewer_of("office").await, aid, today())
+        .await
+        .unwrap()
+        .clauses[1]
+        .id
+        .to_string();
+
+    // Every problem at once, everything typed kept.
+    let unit = app.fx.unit.id.to_string();
+    let mut fields = vec![
+        ("plan_id", plan_id.as_str()),
+        ("category", "重大事项"),
+        ("title", "申嘉湖高速西延"),
+        ("lead_unit_id", unit.as_str()),
+        ("partner_regions", "嘉兴市"),
+        ("target", "年内完成工可批复"),
+        ("clause_id", clause.as_str()),
+        ("milestone_title", "完成工可批复"),
+        ("milestone_due", "2025-13-01"),
+        ("projects", "不存在的项目"),
+    ];
+    let bad = office.post_form("/key-items", &fields).await;
+    bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("2025-13-01") && bad.text.contains("不存在的项目"));
+    assert!(
+        bad.text.contains("年内完成工可批复"),
+        "the target typed is kept"
+    );
+    fields[8] = ("milestone_due", "2025-06-30");
+    fields[9] = ("projects", WX_EV);
+    let created = office.post_form("/key-items", &fields).await;
+    created.assert_status(StatusCode::SEE_OTHER);
+    let id: i64 = created
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let detail = app
+        .store
+        .key_item(&app.viewer_of("office").await, id, today())
+        .await
+        .unwrap();
+    assert_eq!(detail.projects[0].name, WX_EV);
+    assert_eq!(detail.clause.unwrap().seq, 2);
+    assert_eq!(detail.milestones[0].due_on, "2025-06-30");
+
+    // Two edits from version 1: the second is refused and keeps its text.
+    let edit = format!("/key-items/{id}/edit");
+    let mut first = fields.clone();
+    first[2] = ("title", "申嘉湖高速西延工程");
+    first.push(("version", "1"));
+    office
+        .post_form(&edit, &first)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let mut second = fields.clone();
+    second[2] = ("title", "申嘉湖高速（湖州段）西延");
+    second.push(("version", "1"));
+    let stale = office.post_form(&edit, &second).await;
+    stale.assert_status(StatusCode::CONFLICT);
+    assert!(stale.text.contains("已被他人修改") && stale.text.contains("申嘉湖高速（湖州段）西延"));
+    let after = app
+        .store
+        .key_item(&app.viewer_of("office").await, id, today())
+        .await
+        .unwrap();
+    assert_eq!(after.item.title, "申嘉湖高速西延工程");
+
+    // Units and liaisons cannot use these forms.
+    let mut unit_client = app.login_as("unit").await;
+    unit_client
+        .get("/key-items/new")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    unit_client
+        .post_form("/key-items", &fields)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    unit_client
+        .get("/agreements/new")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
