@@ -214,6 +214,61 @@ pub fn blockers(by_kind: &[(String, i64)], oldest_days: Option<i64>) -> Option<S
     Some(s)
 }
 
+/// The year's key items by status, as the lists name them:
+/// "2024年“10+20+5”清单等重点事项22项，已完成17项、推进中3项、滞后2项，完成率77.3%。"
+/// Statuses nobody is in are left out; `None` without items.
+pub fn key_items(plans: &[String], counts: [(&str, i64); 4], done: i64) -> Option<String> {
+    let total: i64 = counts.iter().map(|c| c.1).sum();
+    if total <= 0 {
+        return None;
+    }
+    let source = match plans {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, ..] => format!("{first}等"),
+    };
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(label, n)| format!("{label}{n}项"))
+        .collect();
+    let rate = Ratio::new(done, total)
+        .map_or_else(String::new, |r| format!("，完成率{}", r.percent_text()));
+    Some(format!(
+        "{source}重点事项{total}项，{}{rate}。",
+        parts.join("、")
+    ))
+}
+
+pub fn key_items_clause(total: i64, done: i64) -> Option<String> {
+    (total > 0).then(|| format!("重点事项{total}项、已完成{done}项"))
+}
+
+/// "滞后事项3项：省际断头路建设（市交通运输局）、……。"
+pub fn lagging_items(items: &[(String, String)]) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = items.iter().map(|(t, u)| format!("{t}（{u}）")).collect();
+    Some(format!("滞后事项{}项：{}。", items.len(), names.join("、")))
+}
+
+/// "已签订合作协议10份、条款40条，已分解落实17条，其中已全面落实15条。"
+pub fn agreements(count: i64, clauses: i64, broken_down: i64, carried_out: i64) -> Option<String> {
+    if count <= 0 {
+        return None;
+    }
+    let mut s = format!("已签订合作协议{count}份");
+    if clauses > 0 {
+        s.push_str(&format!("、条款{clauses}条，已分解落实{broken_down}条"));
+        if carried_out > 0 {
+            s.push_str(&format!("，其中已全面落实{carried_out}条"));
+        }
+    }
+    s.push('。');
+    Some(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +428,46 @@ mod tests {
     fn months_are_written_as_a_range_from_january() {
         assert_eq!(months_words(1), "1月");
         assert_eq!(months_words(6), "1—6月");
+    }
+
+    #[test]
+    fn key_item_sentences_leave_out_what_nobody_is_in() {
+        let plans = vec![
+            "2024年“10+20+5”清单".to_string(),
+            "2024年工作要点".to_string(),
+        ];
+        let counts = [("已完成", 17), ("推进中", 3), ("滞后", 2), ("未启动", 0)];
+        assert_eq!(
+            key_items(&plans, counts, 17).unwrap(),
+            "2024年“10+20+5”清单等重点事项22项，已完成17项、推进中3项、滞后2项，完成率77.3%。"
+        );
+        assert_eq!(
+            key_items(
+                &plans[..1],
+                [("已完成", 1), ("推进中", 0), ("滞后", 0), ("未启动", 1)],
+                1
+            )
+            .unwrap(),
+            "2024年“10+20+5”清单重点事项2项，已完成1项、未启动1项，完成率50.0%。"
+        );
+        assert_eq!(
+            key_items(
+                &plans,
+                [("已完成", 0), ("推进中", 0), ("滞后", 0), ("未启动", 0)],
+                0
+            ),
+            None
+        );
+        assert_eq!(
+            lagging_items(&[("省际断头路建设".into(), "市交通运输局".into())]).unwrap(),
+            "滞后事项1项：省际断头路建设（市交通运输局）。"
+        );
+        assert_eq!(lagging_items(&[]), None);
+        assert_eq!(
+            agreements(10, 40, 17, 15).unwrap(),
+            "已签订合作协议10份、条款40条，已分解落实17条，其中已全面落实15条。"
+        );
+        assert_eq!(agreements(2, 0, 0, 0).unwrap(), "已签订合作协议2份。");
+        assert_eq!(agreements(0, 0, 0, 0), None);
     }
 }

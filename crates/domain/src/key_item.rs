@@ -139,9 +139,10 @@ pub enum MilestoneState {
 pub const REMINDER_DAYS: u64 = 7;
 
 impl MilestoneDates {
-    /// A milestone due today is not yet overdue: the unit has the whole day.
+    /// A milestone due today is not yet overdue: the unit has the whole day. Asked about a
+    /// past day, a milestone done only later was not yet done then.
     pub fn state(self, today: NaiveDate) -> MilestoneState {
-        match self.done_on {
+        match self.done_on.filter(|done| *done <= today) {
             Some(done) if done <= self.due => MilestoneState::DoneOnTime,
             Some(_) => MilestoneState::DoneLate,
             None if self.due < today => MilestoneState::Overdue,
@@ -568,6 +569,14 @@ mod tests {
             item_status(&[late, m("2024-12-31", None)], false, today),
             ItemStatus::InProgress
         );
+    }
+
+    #[test]
+    fn a_milestone_done_after_the_day_asked_was_not_done_on_that_day() {
+        let late = m("2024-06-30", Some("2024-07-15"));
+        assert_eq!(late.state(d("2024-07-10")), MilestoneState::Overdue);
+        assert_eq!(late.state(d("2024-06-20")), MilestoneState::Open);
+        assert_eq!(late.state(d("2024-07-15")), MilestoneState::DoneLate);
     }
 
     #[test]

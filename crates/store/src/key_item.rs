@@ -334,7 +334,8 @@ fn push_item_filters(sql: &mut Sql, f: &KeyItemFilter) {
 #[derive(Default)]
 struct StatusInputs {
     milestones: HashMap<i64, Vec<(i64, String, MilestoneDates)>>,
-    last_report: HashMap<i64, String>,
+    /// The first and the latest month reported (and not sent back), YYYY-MM.
+    reports: HashMap<i64, (String, String)>,
 }
 
 impl StatusInputs {
@@ -344,7 +345,13 @@ impl StatusInputs {
             .get(&item_id)
             .map(|ms| ms.iter().map(|m| m.2).collect())
             .unwrap_or_default();
-        item_status(&dates, self.last_report.contains_key(&item_id), today)
+        // Progress counts from the first month reported on or before the day asked.
+        let asked = today.format("%Y-%m").to_string();
+        let reported = self
+            .reports
+            .get(&item_id)
+            .is_some_and(|(first, _)| *first <= asked);
+        item_status(&dates, reported, today)
     }
 }
 
@@ -596,18 +603,18 @@ impl Store {
             ));
         }
         let mut sql = Sql::new(
-            "SELECT r.item_id, MAX(r.year * 100 + r.month) FROM key_item_progress r WHERE r.status <> 'returned' AND r.item_id IN (SELECT i.id",
+            "SELECT r.item_id, MIN(r.year * 100 + r.month), MAX(r.year * 100 + r.month) FROM key_item_progress r \
+             WHERE r.status <> 'returned' AND r.item_id IN (SELECT i.id",
         );
         sql.push(ITEM_FROM)
             .push(" WHERE 1 = 1")
             .push(&item_where.text)
             .push(") GROUP BY r.item_id");
         sql.extend_params(item_where);
-        let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&self.pool).await?;
-        for (item_id, ym) in rows {
-            inputs
-                .last_report
-                .insert(item_id, format!("{}-{:02}", ym / 100, ym % 100));
+        let rows: Vec<(i64, i64, i64)> = sql.query_as().fetch_all(&self.pool).await?;
+        let text = |ym: i64| format!("{}-{:02}", ym / 100, ym % 100);
+        for (item_id, first, last) in rows {
+            inputs.reports.insert(item_id, (text(first), text(last)));
         }
         Ok(inputs)
     }
@@ -679,10 +686,11 @@ impl Store {
             .map(|r| {
                 let status = inputs.status(r.id, today);
                 let ms = inputs.milestones.get(&r.id);
-                let done = ms.map_or(0, |ms| ms.iter().filter(|m| m.2.done_on.is_some()).count());
+                let done_by = |m: &&(i64, String, MilestoneDates)| m.2.state(today).is_done();
+                let done = ms.map_or(0, |ms| ms.iter().filter(done_by).count());
                 let next_due = ms.and_then(|ms| {
                     ms.iter()
-                        .filter(|m| m.2.done_on.is_none())
+                        .filter(|m| !done_by(m))
                         .map(|m| m.2.due)
                         .min()
                         .map(date_text)
@@ -705,7 +713,7 @@ impl Store {
                     milestones: ms.map_or(0, Vec::len) as i64,
                     milestones_done: done as i64,
                     next_due,
-                    last_report: inputs.last_report.get(&r.id).cloned(),
+                    last_report: inputs.reports.get(&r.id).map(|(_, last)| last.clone()),
                     version: r.version,
                 }
             })

@@ -58,6 +58,7 @@ pub const SECTIONS: &[Section] = &[
     |c| Box::pin(signing(c)),
     |c| Box::pin(investment(c)),
     |c| Box::pin(lagging(c)),
+    |c| Box::pin(key_items(c)),
 ];
 
 /// What every section reads from: the request, and the words for its scope and period.
@@ -497,6 +498,112 @@ async fn lagging(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
     Ok(Some(Part {
         heading: "滞后项目与要素制约",
         headline: words::lagging_clause(whole.lights.behind),
+        blocks,
+    }))
+}
+
+/// 重点事项推进: the year's key items by status as they stood at the period's end, the lagging
+/// ones by name, the agreements carried out, and a table by lead unit. The items are the city's
+/// work plan, so a district's, platform's or list's bulletin leaves the section out.
+async fn key_items(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
+    use hezuo_domain::ItemStatus;
+    use hezuo_store::key_item::{KeyItemFilter, KeyItemRow};
+    let r = c.request;
+    let f = &r.filter;
+    if f.district.is_some() || f.platform.is_some() || f.list.is_some() {
+        return Ok(None);
+    }
+    let as_of = r.period.as_of(r.today);
+    let year = i64::from(r.period.year);
+    let mut filter = KeyItemFilter {
+        year: Some(year),
+        per_page: Some(1000),
+        ..Default::default()
+    };
+    let mut items: Vec<KeyItemRow> = Vec::new();
+    let counts = loop {
+        let page = r.store.list_key_items(r.viewer, &filter, as_of).await?;
+        let last = page.items.len() < 1000;
+        items.extend(page.items);
+        if last {
+            break page.counts;
+        }
+        filter.page = Some(filter.page.unwrap_or(1) + 1);
+    };
+    if items.is_empty() {
+        return Ok(None);
+    }
+    let plans: Vec<String> = r
+        .store
+        .work_plans(r.viewer, Some(year))
+        .await?
+        .into_iter()
+        .filter(|p| p.items > 0)
+        .map(|p| p.name)
+        .collect();
+    let order = [
+        ItemStatus::Done,
+        ItemStatus::InProgress,
+        ItemStatus::Lagging,
+        ItemStatus::NotStarted,
+    ];
+    let by_status = order.map(|s| (s.label(), counts.get(s)));
+    let lagging: Vec<(String, String)> = items
+        .iter()
+        .filter(|i| i.status == ItemStatus::Lagging.code())
+        .map(|i| (i.title.clone(), i.lead_unit_name.clone()))
+        .collect();
+    let agreements = r.store.list_agreements(r.viewer, as_of).await?;
+    let sum = |f: fn(&hezuo_domain::agreement::Fulfilment) -> u32| -> i64 {
+        agreements
+            .items
+            .iter()
+            .map(|a| i64::from(f(&a.fulfilment)))
+            .sum()
+    };
+    let sentences: Vec<String> = [
+        words::key_items(&plans, by_status, counts.done),
+        words::lagging_items(&lagging),
+        words::agreements(
+            agreements.total,
+            sum(|f| f.clauses),
+            sum(|f| f.broken_down),
+            sum(|f| f.carried_out),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut units: Vec<&str> = items.iter().map(|i| i.lead_unit_name.as_str()).collect();
+    units.sort_unstable();
+    units.dedup();
+    let count = |unit: Option<&str>, s: Option<ItemStatus>| {
+        items
+            .iter()
+            .filter(|i| unit.is_none_or(|u| i.lead_unit_name == u))
+            .filter(|i| s.is_none_or(|s| i.status == s.code()))
+            .count()
+            .to_string()
+    };
+    let row = |unit: Option<&str>| {
+        let mut cells = vec![unit.unwrap_or("合计").to_string(), count(unit, None)];
+        cells.extend(order.iter().map(|s| count(unit, Some(*s))));
+        cells
+    };
+    let mut blocks: Vec<Block> = sentences.into_iter().map(Block::Paragraph).collect();
+    blocks.push(Block::Table(DocTable {
+        caption: "重点事项推进情况（按牵头单位）".into(),
+        header: ["牵头单位", "事项", "已完成", "推进中", "滞后", "未启动"]
+            .map(String::from)
+            .to_vec(),
+        rows: units.iter().map(|u| row(Some(u))).collect(),
+        total: Some(row(None)),
+        widths: vec![10, 3, 3, 3, 3, 3],
+        numeric: vec![false, true, true, true, true, true],
+    }));
+    Ok(Some(Part {
+        heading: "重点事项推进",
+        headline: words::key_items_clause(counts.total(), counts.done),
         blocks,
     }))
 }

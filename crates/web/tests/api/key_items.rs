@@ -408,3 +408,85 @@ async fn the_office_creates_a_plan_an_agreement_and_an_item_and_a_stale_edit_los
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+/// The bulletin's 重点事项推进 section, composed for the city as of a period's end.
+async fn key_item_section(app: &TestApp, user: &str, month: u32) -> String {
+    let viewer = app.viewer_of(user).await;
+    let request = hezuo_web::bulletin::Request {
+        store: &app.store,
+        viewer: &viewer,
+        filter: Default::default(),
+        period: hezuo_store::stats::Period::new(2024, Some(month)).unwrap(),
+        tiers: &hezuo_domain::TierConfig::default(),
+        city: "湖州市",
+        today: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+        kind: hezuo_web::bulletin::Kind::Bulletin,
+    };
+    let doc = hezuo_web::bulletin::compose(&request).await.unwrap();
+    let mut text = String::new();
+    let mut inside = false;
+    for b in &doc.blocks {
+        match b {
+            hezuo_office::docx::Block::Heading(h) => inside = h.ends_with("重点事项推进"),
+            hezuo_office::docx::Block::Paragraph(p) if inside => text.push_str(p),
+            hezuo_office::docx::Block::Table(t) if inside => {
+                text.push_str(&t.total.clone().unwrap_or_default().join("/"))
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+#[tokio::test]
+async fn the_bulletin_states_key_items_as_they_stood_at_the_periods_end() {
+    let app = TestApp::spawn().await;
+    let id = seed_item(&app).await;
+    let unit = app.viewer_of("unit").await;
+    let first = app
+        .store
+        .key_item(&unit, id, today())
+        .await
+        .unwrap()
+        .milestones[0]
+        .id;
+    let progress = hezuo_domain::key_item::ItemProgressInput {
+        month: "2024-07".into(),
+        content: "园区规划已通过评审".into(),
+        next_steps: String::new(),
+        done_milestones: vec![first.to_string()],
+    }
+    .validate(hezuo_domain::Month::new(2024, 12).unwrap())
+    .unwrap();
+    app.store
+        .file_item_progress(
+            &unit,
+            &Actor::system("test"),
+            id,
+            &progress,
+            &[],
+            chrono::NaiveDate::from_ymd_opt(2024, 7, 20).unwrap(),
+        )
+        .await
+        .unwrap();
+
+    // End of June: the milestone was due that day and nothing was reported yet.
+    let june = key_item_section(&app, "office", 6).await;
+    assert!(
+        june.starts_with("2024年重点合作事项清单重点事项1项，未启动1项，完成率0.0%。"),
+        "{june}"
+    );
+    assert!(
+        june.contains("已签订合作协议1份、条款2条，已分解落实1条。"),
+        "{june}"
+    );
+    // End of July: reported, the first milestone done (late): under way.
+    let july = key_item_section(&app, "office", 7).await;
+    assert!(
+        july.starts_with("2024年重点合作事项清单重点事项1项，推进中1项"),
+        "{july}"
+    );
+    assert!(july.contains("合计/1/0/1/0/0"), "{july}");
+    // A district's liaison has no key items: no section.
+    assert_eq!(key_item_section(&app, "area", 7).await, "");
+}
