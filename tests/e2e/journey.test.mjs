@@ -1,5 +1,7 @@
-// Browser journey through the hezuo web pages, as the 合作办 (office) user would take it:
-// log in → 项目库 filtered by 阶段 and 区县 → 新建项目 with one mistake, fixed → detail → 变更阶段.
+// Browser journeys through the hezuo web pages. The 合作办 (office) user: log in → 项目库
+// filtered by 阶段 and 区县 → 新建项目 with one mistake, fixed → detail → 变更阶段 → 驾驶舱 →
+// 工作简报. A lead unit: its reminders → progress on a key item with an evidence file → the
+// office sees the status change and accepts the report.
 //
 // Runs Debian's Chromium (/usr/bin/chromium) through playwright-core against a fresh demo
 // server: `$HEZUO_BIN demo --db sqlite://<tmp>/hezuo.db --bind 127.0.0.1:0`.
@@ -360,4 +362,70 @@ test('office journey: login, filter, create with a fix, change stage', { timeout
   });
 
   await context.close();
+});
+
+// A lead unit (市投资促进服务中心, `zhaoshang`) logs in to its reminders, files this month's
+// progress on an item with an overdue milestone, with an evidence file; the office then sees
+// the item move from 滞后 to 推进中 with the file, and accepts the report.
+test('unit journey: reminders, progress with evidence, the office sees the change', { timeout: JOURNEY_MS }, async () => {
+  const base = server.url;
+  const password = server.password || process.env.HEZUO_DEMO_PASSWORD;
+  const ITEM = '长三角产业链协同招商专项行动';
+  const login = async (user) => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(new URL('/login', base).href);
+    await page.locator('#username').fill(user);
+    await page.locator('#password').fill(password);
+    await clickAndLoad(page, page.getByRole('button', { name: '登录' }));
+    return { context, page };
+  };
+  const unit = await login('zhaoshang');
+  try {
+    const page = unit.page;
+    assert.equal(new URL(page.url()).pathname, '/key-items', 'a lead unit lands on its key items');
+    const reminders = await page.locator('#reminders').textContent();
+    assert.match(reminders, /已逾期\d+天/);
+    assert.match(reminders, new RegExp(ITEM));
+    const row = page.locator('#items tbody tr', { hasText: ITEM });
+    assert.match(await row.locator('.item-status').textContent(), /滞后/);
+    await shot(page, 'unit-key-items.png');
+
+    await clickAndLoad(page, row.getByRole('link', { name: ITEM }));
+    const itemUrl = page.url();
+    const form = page.locator('#report-form');
+    await form.locator('#r-content').fill('产业链招商推介会已在上海举办，签约项目3个。');
+    await form.locator('input[name=done_milestones]').first().check();
+    await form.locator('#r-evidence').setInputFiles({
+      name: '推介会签约清单.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% 推介会签约清单\n'),
+    });
+    await clickAndLoad(page, form.getByRole('button', { name: '提交进展' }));
+    assert.match(page.url(), /\/key-items\/\d+\?filed=1$/, `filed: ${await page.locator('.alert').allTextContents()}`);
+    assert.match(await page.locator('#status').textContent(), /推进中/);
+    assert.match(await page.locator('#progress').textContent(), /推介会签约清单\.pdf/);
+    await shot(page, 'unit-filed.png');
+
+    const office = await login('office');
+    try {
+      const op = office.page;
+      await op.goto(itemUrl);
+      assert.match(await op.locator('#status').textContent(), /推进中/);
+      assert.match(await op.locator('#milestones').textContent(), /逾期完成/);
+      const first = op.locator('#progress tbody tr').first();
+      assert.match(await first.textContent(), /待审核/);
+      const file = await op.request.get(new URL(await first.locator('a[href^="/evidence/"]').getAttribute('href'), base).href);
+      assert.equal(file.status(), 200);
+      assert.match(file.headers()['content-disposition'], /^attachment;/);
+      await clickAndLoad(op, first.getByRole('button', { name: '确认' }));
+      assert.match(await op.locator('#progress tbody tr').first().textContent(), /已确认/);
+      await shot(op, 'office-reviewed.png');
+    } finally {
+      await office.context.close();
+    }
+  } finally {
+    await unit.context.close();
+  }
 });
