@@ -33,6 +33,9 @@ pub enum ImportCommand {
     /// Monthly progress (月度进展) of projects already stored; the month may be in the title,
     /// a year-to-date column (1-N月累计) files the month's share.
     Progress(ImportArgs),
+    /// Key items (重点事项) of a plan or list; the plan may be in the title and is created
+    /// when new; the same title in the same plan updates the item.
+    KeyItems(ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -136,6 +139,7 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<boo
         ImportCommand::Projects(a) => (ImportKind::Projects, a),
         ImportCommand::Plans(a) => (ImportKind::Plans, a),
         ImportCommand::Progress(a) => (ImportKind::Progress, a),
+        ImportCommand::KeyItems(a) => (ImportKind::KeyItems, a),
     };
     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
     let name = file

@@ -520,6 +520,158 @@ impl ItemProgressInput {
     }
 }
 
+impl PlanKind {
+    /// The kind a plan's name suggests: "…“10+20+5”…" is the flagship list, "…工作要点" the work
+    /// points, anything else a cooperation list.
+    pub fn guess(name: &str) -> PlanKind {
+        let n = crate::cells::half_width(name);
+        if n.contains("10+20+5") {
+            PlanKind::Flagship
+        } else if n.contains("要点") {
+            PlanKind::WorkPoints
+        } else {
+            PlanKind::CooperationList
+        }
+    }
+}
+
+/// A key item as a workbook row states it, its lead unit already found in the dictionary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRecord {
+    pub plan_name: String,
+    pub plan_year: i32,
+    pub category: String,
+    pub title: String,
+    pub lead_unit_id: i64,
+    pub partner_units: Vec<String>,
+    pub partner_regions: Vec<String>,
+    pub target: String,
+    pub milestones: Vec<Milestone>,
+}
+
+/// The first time limit a phrase states, as offices write them in a plan: "2024年6月30日",
+/// "2024年6月", "6月底前" / "6月" (in `year`), "2024-06-30", "一季度", "上半年", "三季度",
+/// "年底前" / "年内" / "四季度". A month means its last day.
+pub fn deadline_in(text: &str, year: i32) -> Option<NaiveDate> {
+    let t = crate::cells::half_width(text);
+    let chars: Vec<char> = t.chars().collect();
+    let number = |from: usize| -> (Option<u32>, usize) {
+        let mut i = from;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits: String = chars[from..i].iter().collect();
+        (digits.parse().ok().filter(|_| i - from <= 4), i)
+    };
+    let month_end = |y: i32, m: u32| Month::new(y, m).map(Month::last_day);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let (n, end) = number(i);
+        let Some(n) = n else {
+            i = end;
+            continue;
+        };
+        let (y, m, d, next) = match chars.get(end) {
+            Some('年') if end - i == 4 => {
+                let (m, e2) = number(end + 1);
+                if chars.get(e2) != Some(&'月') {
+                    i = end + 1;
+                    continue;
+                }
+                let (d, e3) = number(e2 + 1);
+                let day = d.filter(|_| matches!(chars.get(e3), Some('日' | '号')));
+                (n as i32, m, day, e3)
+            }
+            Some('月') => {
+                let (d, e2) = number(end + 1);
+                let day = d.filter(|_| matches!(chars.get(e2), Some('日' | '号')));
+                (year, Some(n), day, e2)
+            }
+            Some('-' | '.' | '/') if end - i == 4 => {
+                let (m, e2) = number(end + 1);
+                let (d, e3) = if matches!(chars.get(e2), Some('-' | '.' | '/')) {
+                    number(e2 + 1)
+                } else {
+                    (None, e2)
+                };
+                (n as i32, m, d, e3)
+            }
+            _ => {
+                i = end;
+                continue;
+            }
+        };
+        let found = match (m, d) {
+            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(y, m, d),
+            (Some(m), None) => month_end(y, m),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        i = next.max(i + 1);
+    }
+    let words: [(&[&str], u32); 4] = [
+        (&["一季度", "第一季度"], 3),
+        (&["二季度", "上半年"], 6),
+        (&["三季度", "前三季度"], 9),
+        (&["四季度", "年底", "年末", "年内", "全年", "下半年"], 12),
+    ];
+    words
+        .iter()
+        .filter_map(|(ws, m)| ws.iter().filter_map(|w| t.find(w)).min().map(|at| (at, *m)))
+        .min()
+        .and_then(|(_, m)| month_end(year, m))
+}
+
+/// A phrase without its list number: "1. …", "2、…", "(3)…", "（4）…".
+fn strip_numbering(phrase: &str) -> &str {
+    let t = phrase.trim();
+    if let Some(rest) = t.strip_prefix(['(', '（'])
+        && let Some(close) = rest.find([')', '）'])
+        && close > 0
+        && rest[..close].chars().all(|c| c.is_ascii_digit())
+    {
+        let after = &rest[close..];
+        return after.strip_prefix([')', '）']).unwrap_or(after).trim();
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    match t[digits..].strip_prefix(['.', '、', ')', '）']) {
+        Some(rest) if digits > 0 => rest.trim(),
+        _ => t,
+    }
+}
+
+/// Milestones as a plan's cell lists them, one phrase each, separated by new lines or
+/// semicolons: "6月底前完成园区规划；12月底前引进项目5个". Each phrase is kept as written and
+/// must state its time limit.
+pub fn milestones_in(text: &str, year: i32) -> Result<Vec<Milestone>, String> {
+    let mut out = Vec::new();
+    for part in text.split(['\n', '；', ';']) {
+        let title = strip_numbering(part).trim_end_matches('。');
+        if title.is_empty() {
+            continue;
+        }
+        match deadline_in(title, year) {
+            Some(due) => out.push(Milestone {
+                title: title.chars().take(200).collect(),
+                due,
+            }),
+            None => {
+                return Err(format!(
+                    "节点“{title}”没有写明时限，请写成“6月底前……”或“2024年6月30日前……”"
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|m| m.due);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -686,5 +838,32 @@ mod tests {
             ..input
         };
         assert_eq!(ok.validate(now).unwrap().done_milestones, [4]);
+    }
+
+    #[test]
+    fn deadlines_as_plans_write_them() {
+        let y = 2024;
+        assert_eq!(deadline_in("6月底前完成园区规划", y), Some(d("2024-06-30")));
+        assert_eq!(deadline_in("2025年3月完成", y), Some(d("2025-03-31")));
+        assert_eq!(deadline_in("2024年9月15日前开工", y), Some(d("2024-09-15")));
+        assert_eq!(deadline_in("１０月２０日前", y), Some(d("2024-10-20")));
+        assert_eq!(deadline_in("2024.11.5 完成验收", y), Some(d("2024-11-05")));
+        assert_eq!(deadline_in("上半年完成方案", y), Some(d("2024-06-30")));
+        assert_eq!(deadline_in("年底前全面完成", y), Some(d("2024-12-31")));
+        assert_eq!(deadline_in("引进项目5个", y), None);
+        assert_eq!(deadline_in("13月底前", y), None);
+    }
+
+    #[test]
+    fn milestones_are_read_phrase_by_phrase() {
+        let ms =
+            milestones_in("1. 12月底前引进项目5个；\n（2）6月底前完成园区规划。", 2024).unwrap();
+        assert_eq!(ms[0].title, "6月底前完成园区规划");
+        assert_eq!(ms[0].due, d("2024-06-30"));
+        assert_eq!(ms[1].due, d("2024-12-31"));
+        let err = milestones_in("6月底前完成规划；引进项目", 2024).unwrap_err();
+        assert!(err.contains("引进项目") && err.contains("没有写明时限"));
+        assert_eq!(PlanKind::guess("2024年“10＋20＋5”清单"), PlanKind::Flagship);
+        assert_eq!(PlanKind::guess("2024年工作要点"), PlanKind::WorkPoints);
     }
 }

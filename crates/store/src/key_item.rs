@@ -444,28 +444,8 @@ impl Store {
     ) -> Result<i64, StoreError> {
         office_only(viewer, "新建重点事项")?;
         self.check_category(item).await?;
-        let now = now_text();
         let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO key_items (plan_id, category, title, lead_unit_id, partner_units, partner_regions, \
-             target, clause_id, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1) RETURNING id",
-        )
-        .bind(item.plan_id)
-        .bind(item.category.clone())
-        .bind(item.title.clone())
-        .bind(item.lead_unit_id)
-        .bind(item.partner_units.join(NAME_SEPARATOR))
-        .bind(item.partner_regions.join(NAME_SEPARATOR))
-        .bind(item.target.clone())
-        .bind(item.clause_id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| unique_as_conflict(e, "重点事项已存在"))?;
-        for m in &item.milestones {
-            insert_milestone(&mut tx, id, &m.title, m.due).await?;
-        }
-        link_projects(&mut tx, id, &item.project_ids).await?;
+        let id = insert_item(&mut tx, item).await?;
         audit::write(
             &mut tx,
             actor,
@@ -496,57 +476,11 @@ impl Store {
             .key_item(viewer, id, chrono::Utc::now().date_naive())
             .await?;
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE key_items SET plan_id = $1, category = $2, title = $3, lead_unit_id = $4, partner_units = $5, \
-             partner_regions = $6, target = $7, clause_id = $8, updated_at = $9, version = version + 1 \
-             WHERE id = $10 AND version = $11",
-        )
-        .bind(item.plan_id)
-        .bind(item.category.clone())
-        .bind(item.title.clone())
-        .bind(item.lead_unit_id)
-        .bind(item.partner_units.join(NAME_SEPARATOR))
-        .bind(item.partner_regions.join(NAME_SEPARATOR))
-        .bind(item.target.clone())
-        .bind(item.clause_id)
-        .bind(now_text())
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| unique_as_conflict(e, "重点事项已存在"))?;
-        if done.rows_affected() == 0 {
+        if !rewrite_item(&mut tx, id, version, item, true).await? {
             return Err(StoreError::Conflict(
                 "该重点事项已被他人修改，请刷新后再改".into(),
             ));
         }
-        for old in &before.milestones {
-            match item.milestones.iter().find(|m| m.title == old.title) {
-                Some(m) => {
-                    sqlx::query("UPDATE key_item_milestones SET due_on = $1 WHERE id = $2")
-                        .bind(date_text(m.due))
-                        .bind(old.id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                None => {
-                    sqlx::query("DELETE FROM key_item_milestones WHERE id = $1")
-                        .bind(old.id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-        }
-        for m in &item.milestones {
-            if !before.milestones.iter().any(|o| o.title == m.title) {
-                insert_milestone(&mut tx, id, &m.title, m.due).await?;
-            }
-        }
-        sqlx::query("DELETE FROM key_item_projects WHERE item_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        link_projects(&mut tx, id, &item.project_ids).await?;
         audit::write(
             &mut tx,
             actor,
@@ -1102,6 +1036,103 @@ async fn fetch_item_progress(
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// Writes a new item with its milestones and linked projects; its id.
+pub(crate) async fn insert_item(
+    tx: &mut Transaction<'static, Any>,
+    item: &Item,
+) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO key_items (plan_id, category, title, lead_unit_id, partner_units, partner_regions, \
+         target, clause_id, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1) RETURNING id",
+    )
+    .bind(item.plan_id)
+    .bind(item.category.clone())
+    .bind(item.title.clone())
+    .bind(item.lead_unit_id)
+    .bind(item.partner_units.join(NAME_SEPARATOR))
+    .bind(item.partner_regions.join(NAME_SEPARATOR))
+    .bind(item.target.clone())
+    .bind(item.clause_id)
+    .bind(now_text())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| unique_as_conflict(e, "重点事项已存在"))?;
+    for m in &item.milestones {
+        insert_milestone(tx, id, &m.title, m.due).await?;
+    }
+    link_projects(tx, id, &item.project_ids).await?;
+    Ok(id)
+}
+
+/// Rewrites an item at `version` (false when it has moved on). Milestones are matched by
+/// title: one kept keeps its done date, one removed is deleted, one new is added. Linked
+/// projects are replaced by the item's when `projects` is set, else kept.
+pub(crate) async fn rewrite_item(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    version: i64,
+    item: &Item,
+    projects: bool,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE key_items SET plan_id = $1, category = $2, title = $3, lead_unit_id = $4, partner_units = $5, \
+         partner_regions = $6, target = $7, clause_id = $8, updated_at = $9, version = version + 1 \
+         WHERE id = $10 AND version = $11",
+    )
+    .bind(item.plan_id)
+    .bind(item.category.clone())
+    .bind(item.title.clone())
+    .bind(item.lead_unit_id)
+    .bind(item.partner_units.join(NAME_SEPARATOR))
+    .bind(item.partner_regions.join(NAME_SEPARATOR))
+    .bind(item.target.clone())
+    .bind(item.clause_id)
+    .bind(now_text())
+    .bind(id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| unique_as_conflict(e, "重点事项已存在"))?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let old: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, title FROM key_item_milestones WHERE item_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+    for (mid, title) in &old {
+        match item.milestones.iter().find(|m| &m.title == title) {
+            Some(m) => {
+                sqlx::query("UPDATE key_item_milestones SET due_on = $1 WHERE id = $2")
+                    .bind(date_text(m.due))
+                    .bind(*mid)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM key_item_milestones WHERE id = $1")
+                    .bind(*mid)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+    }
+    for m in &item.milestones {
+        if !old.iter().any(|(_, t)| t == &m.title) {
+            insert_milestone(tx, id, &m.title, m.due).await?;
+        }
+    }
+    if projects {
+        sqlx::query("DELETE FROM key_item_projects WHERE item_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        link_projects(tx, id, &item.project_ids).await?;
+    }
+    Ok(true)
 }
 
 async fn insert_milestone(

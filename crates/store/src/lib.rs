@@ -13,6 +13,7 @@ pub mod demo;
 pub mod dict;
 pub mod import;
 pub mod key_item;
+mod key_item_import;
 pub mod progress;
 pub mod project;
 mod records;

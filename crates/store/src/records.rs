@@ -115,10 +115,10 @@ impl Projects {
 
 /// Problems as rows are checked, against the row they came from.
 #[derive(Default)]
-struct Problems(Vec<RowProblem>);
+pub(crate) struct Problems(pub(crate) Vec<RowProblem>);
 
 impl Problems {
-    fn add<T>(&mut self, r: &Sourced<T>, field: &str, value: String, message: String) {
+    pub(crate) fn add<T>(&mut self, r: &Sourced<T>, field: &str, value: String, message: String) {
         self.0.push(RowProblem {
             sheet: r.sheet.clone(),
             row: r.row,
@@ -130,7 +130,7 @@ impl Problems {
 }
 
 /// Ends an import: with problems or on a dry run nothing stays; else one audit row and commit.
-async fn finish(
+pub(crate) async fn finish(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     actor: &Actor,
     entity: &str,

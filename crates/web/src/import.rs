@@ -20,13 +20,16 @@ pub enum ImportKind {
     Projects,
     Plans,
     Progress,
+    /// 重点事项: the office's plans and lists (only the office imports them).
+    KeyItems,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 3] = [
+    pub const ALL: [ImportKind; 4] = [
         ImportKind::Projects,
         ImportKind::Plans,
         ImportKind::Progress,
+        ImportKind::KeyItems,
     ];
 
     /// As stored with uploads and mappings, and in URLs.
@@ -35,6 +38,7 @@ impl ImportKind {
             ImportKind::Projects => "projects",
             ImportKind::Plans => "plans",
             ImportKind::Progress => "progress",
+            ImportKind::KeyItems => "key-items",
         }
     }
 
@@ -47,6 +51,7 @@ impl ImportKind {
             ImportKind::Projects => "项目",
             ImportKind::Plans => "年度计划",
             ImportKind::Progress => "月度进展",
+            ImportKind::KeyItems => "重点事项",
         }
     }
 
@@ -56,6 +61,7 @@ impl ImportKind {
             ImportKind::Projects => "个项目",
             ImportKind::Plans => "个年度计划",
             ImportKind::Progress => "份月报",
+            ImportKind::KeyItems => "项重点事项",
         }
     }
 
@@ -64,6 +70,7 @@ impl ImportKind {
             ImportKind::Projects => FIELDS,
             ImportKind::Plans => PLAN_FIELDS,
             ImportKind::Progress => PROGRESS_FIELDS,
+            ImportKind::KeyItems => hezuo_office::import::key_items::KEY_ITEM_FIELDS,
         }
     }
 
@@ -73,6 +80,7 @@ impl ImportKind {
             ImportKind::Projects => hezuo_office::import::project::template(),
             ImportKind::Plans => hezuo_office::import::records::plan_template(),
             ImportKind::Progress => hezuo_office::import::records::progress_template(),
+            ImportKind::KeyItems => hezuo_office::import::key_items::key_item_template(),
         }
         .map_err(|e| e.to_string())
     }
@@ -291,6 +299,16 @@ pub async fn import_workbook(
                 .await?;
             (out, read.tables)
         }
+        ImportKind::KeyItems => {
+            let read = hezuo_office::import::key_items::read_key_items(&book, &vocab, &remembered);
+            if !report.take(&read) {
+                return Ok(report);
+            }
+            let out = store
+                .import_key_items(viewer, actor, &read.rows, &file, dry_run)
+                .await?;
+            (out, read.tables)
+        }
     };
     report.inserted = outcome.inserted;
     report.updated = outcome.updated;
@@ -372,7 +390,8 @@ use axum::response::Response;
 struct ImportPage {
     chrome: Chrome,
     kind: ImportKind,
-    kinds: [ImportKind; 3],
+    /// The kinds this account may import (key items: the office only).
+    kinds: Vec<ImportKind>,
     /// Every field a column can be mapped to: (key, label).
     fields: Vec<(&'static str, &'static str)>,
     /// A problem with the request itself (no file chosen).
@@ -396,6 +415,7 @@ impl ImportPage {
             ImportKind::Projects => ("/projects", "到项目库查看"),
             ImportKind::Plans => ("/cockpit", "到驾驶舱查看"),
             ImportKind::Progress => ("/progress", "到月报审核查看"),
+            ImportKind::KeyItems => ("/key-items", "到重点事项查看"),
         }
     }
 }
@@ -404,7 +424,10 @@ fn page_of(state: &AppState, user: &CurrentUser, kind: ImportKind) -> ImportPage
     ImportPage {
         chrome: Chrome::new(state, user, "import"),
         kind,
-        kinds: ImportKind::ALL,
+        kinds: ImportKind::ALL
+            .into_iter()
+            .filter(|k| *k != ImportKind::KeyItems || user.viewer.is_office())
+            .collect(),
         // Without the template's unit: a column's own unit applies.
         fields: kind
             .fields()

@@ -312,7 +312,7 @@ fn money_wan(
 /// Reads every table of `fields` in the book with `read_row` (which gets the table's stated
 /// period), collecting the rows and problems. A table `check` finds wanting as a whole is
 /// reported once, under its header, and its rows are not read.
-fn read_all<T>(
+pub(crate) fn read_all<T>(
     book: &Book,
     fields: &[Field],
     vocab: &Vocab,

@@ -17,6 +17,7 @@ contract!(
     an_agreement_is_carried_out_through_its_clauses_items,
     the_assessment_counts_each_units_milestones_and_reports,
     a_stale_item_edit_is_a_conflict,
+    an_import_creates_its_plan_updates_by_title_and_keeps_what_it_does_not_state,
 );
 
 async fn plan(store: &Store, year: i32) -> i64 {
@@ -660,5 +661,152 @@ async fn a_stale_item_edit_is_a_conflict(store: Store) {
         store
             .update_key_item(&admin(), &actor(), id, 2, &wrong_category)
             .await,
+    );
+}
+
+fn record(
+    w: &World,
+    row: usize,
+    title: &str,
+    category: &str,
+    dues: &[&str],
+) -> hezuo_domain::cells::Sourced<hezuo_domain::key_item::ItemRecord> {
+    hezuo_domain::cells::Sourced {
+        sheet: "要点".into(),
+        row,
+        value: hezuo_domain::key_item::ItemRecord {
+            plan_name: "2025年工作要点".into(),
+            plan_year: 2025,
+            category: category.into(),
+            title: title.into(),
+            lead_unit_id: w.unit_1.id,
+            partner_units: vec![],
+            partner_regions: vec!["上海市".into()],
+            target: "年内完成".into(),
+            milestones: dues
+                .iter()
+                .map(|d| hezuo_domain::key_item::Milestone {
+                    title: format!("{d}前完成"),
+                    due: date(d),
+                })
+                .collect(),
+        },
+        columns: vec![
+            "category",
+            "title",
+            "lead_unit",
+            "partner_regions",
+            "target",
+            "milestones",
+        ],
+    }
+}
+
+async fn an_import_creates_its_plan_updates_by_title_and_keeps_what_it_does_not_state(
+    store: Store,
+) {
+    let w = World::build(&store).await;
+    let file = hezuo_store::import::ImportFile {
+        name: "要点.xlsx".into(),
+        sha256: "00".into(),
+    };
+    let rows = vec![
+        record(&w, 3, "甲", "产业协同", &["2025-06-30"]),
+        record(&w, 4, "乙", "交通互联", &["2025-03-31", "2025-12-31"]),
+    ];
+    // Not the office: refused, nothing stored.
+    let refused = store
+        .import_key_items(
+            &unit_viewer(Some(w.unit_1.id)),
+            &actor(),
+            &rows,
+            &file,
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.problems.len(), 1);
+    assert!(store.work_plans(&admin(), None).await.unwrap().is_empty());
+    // A dry run stores nothing.
+    let dry = store
+        .import_key_items(&admin(), &actor(), &rows, &file, true)
+        .await
+        .unwrap();
+    assert_eq!((dry.inserted, dry.problems.len()), (2, 0));
+    assert!(store.work_plans(&admin(), None).await.unwrap().is_empty());
+
+    let done = store
+        .import_key_items(&admin(), &actor(), &rows, &file, false)
+        .await
+        .unwrap();
+    assert_eq!((done.inserted, done.updated), (2, 0));
+    let plans = store.work_plans(&admin(), None).await.unwrap();
+    assert_eq!(plans[0].categories, ["产业协同", "交通互联"]);
+    let day = date("2025-01-15");
+    let page = store
+        .list_key_items(&admin(), &KeyItemFilter::default(), day)
+        .await
+        .unwrap();
+    let b = page.items.iter().find(|i| i.title == "乙").unwrap().id;
+    let ms = milestone_ids(&store, b).await;
+    store
+        .file_item_progress(
+            &admin(),
+            &actor(),
+            b,
+            &report("2024-12", &[ms[0]]),
+            &[],
+            date("2025-01-10"),
+        )
+        .await
+        .unwrap();
+
+    // Again, without a target column and with a category the plan lacks on a third row.
+    let mut again: Vec<_> = rows.clone();
+    for r in &mut again {
+        r.columns.retain(|c| *c != "target");
+        r.value.target = String::new();
+    }
+    again.push(record(&w, 5, "丙", "体育", &[]));
+    let bad = store
+        .import_key_items(&admin(), &actor(), &again, &file, false)
+        .await
+        .unwrap();
+    assert_eq!((bad.inserted, bad.updated), (0, 0));
+    assert!(bad.problems[0].message.contains("体育"));
+    again.pop();
+    again.push(record(&w, 5, "甲", "产业协同", &[]));
+    let dup = store
+        .import_key_items(&admin(), &actor(), &again, &file, false)
+        .await
+        .unwrap();
+    assert!(
+        dup.problems[0].message.contains("第3行"),
+        "{:?}",
+        dup.problems
+    );
+    again.pop();
+    let updated = store
+        .import_key_items(&admin(), &actor(), &again, &file, false)
+        .await
+        .unwrap();
+    assert_eq!((updated.inserted, updated.updated), (0, 2));
+    let detail = store.key_item(&admin(), b, day).await.unwrap();
+    assert_eq!(
+        detail.item.target, "年内完成",
+        "a missing column keeps what is stored"
+    );
+    assert_eq!(
+        detail.milestones[0].done_on.as_deref(),
+        Some("2025-01-10"),
+        "a done milestone stays done"
+    );
+    assert_eq!(
+        store
+            .list_key_items(&admin(), &KeyItemFilter::default(), day)
+            .await
+            .unwrap()
+            .total,
+        2
     );
 }

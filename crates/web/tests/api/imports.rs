@@ -355,3 +355,162 @@ async fn plans_and_reports_import_for_the_areas_own_projects() {
         .await
         .assert_status(StatusCode::BAD_REQUEST);
 }
+
+const KEY_ITEMS: &str = "2025年湖州市推进长三角一体化发展工作要点\n\
+序号,任务类别,重点事项,牵头单位,合作地区,目标任务,节点安排,完成时限\n\
+1,产业协同,长三角产业链协同招商,市经信局,上海市,引进项目10个,6月底前形成方案；9月底前举办推介会,年底前\n\
+2,交通互联,沪苏湖铁路站房建设,市经信局、市交通局,苏州市吴江区,完成主体结构,3月底前开工,2025-12-31\n";
+
+#[tokio::test]
+async fn key_items_import_with_their_plan_and_milestones_and_reimport_updates() {
+    let app = TestApp::spawn().await;
+    let mut office = app.login_as("office").await;
+    let page = office.get("/import?kind=key-items").await;
+    assert!(
+        page.text.contains("导入重点事项")
+            && page.text.contains("/import/templates/key-items.xlsx")
+    );
+    let csrf = office.csrf.clone();
+    let upload = |body: String| body.into_bytes();
+
+    // An unknown unit and a milestone without its time limit: both listed, nothing stored.
+    let bad = KEY_ITEMS
+        .replace(
+            "1,产业协同,长三角产业链协同招商,市经信局",
+            "1,产业协同,长三角产业链协同招商,市不存在局",
+        )
+        .replace("3月底前开工", "3月底前开工；完成主体结构");
+    let checked = office
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "key-items")],
+            "要点.csv",
+            &upload(bad),
+        )
+        .await;
+    assert!(checked.text.contains("2 处问题"), "{}", checked.text);
+    assert!(checked.text.contains("市不存在局") && checked.text.contains("没有写明时限"));
+    let admin = app.viewer_of("admin").await;
+    assert!(
+        app.store.work_plans(&admin, None).await.unwrap().is_empty(),
+        "nothing stored"
+    );
+
+    let good = office
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "key-items")],
+            "要点.csv",
+            KEY_ITEMS.as_bytes(),
+        )
+        .await;
+    assert!(
+        good.text.contains("将新增 <strong>2</strong> 项重点事项"),
+        "{}",
+        good.text
+    );
+    let done = confirm(&mut office, &good).await;
+    assert!(done.text.contains("已导入"), "{}", done.text);
+    let plans = app.store.work_plans(&admin, None).await.unwrap();
+    assert_eq!(plans.len(), 1);
+    assert_eq!(
+        (plans[0].year, plans[0].kind.as_str()),
+        (2025, "work_points")
+    );
+    assert_eq!(plans[0].categories, ["产业协同", "交通互联"]);
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap();
+    let items = app
+        .store
+        .list_key_items(&admin, &Default::default(), today)
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(items.len(), 2);
+    let first = app
+        .store
+        .key_item(&admin, items[0].id, today)
+        .await
+        .unwrap();
+    let dues: Vec<&str> = first.milestones.iter().map(|m| m.due_on.as_str()).collect();
+    assert_eq!(dues, ["2025-06-30", "2025-09-30", "2025-12-31"]);
+    let second = items
+        .iter()
+        .find(|i| i.title == "沪苏湖铁路站房建设")
+        .unwrap();
+    assert_eq!(
+        second.partner_units,
+        ["市交通局"],
+        "the second unit named is a partner"
+    );
+
+    // The same file again: updated, not duplicated.
+    let again = office
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "key-items")],
+            "要点.csv",
+            KEY_ITEMS.as_bytes(),
+        )
+        .await;
+    assert!(
+        again.text.contains("更新 <strong>2</strong>"),
+        "{}",
+        again.text
+    );
+    confirm(&mut office, &again).await;
+    assert_eq!(
+        app.store
+            .list_key_items(&admin, &Default::default(), today)
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+
+    // A district's liaison is not offered key items, and is refused if it asks.
+    let mut area = app.login_as("area").await;
+    assert!(!area.get("/import").await.text.contains("kind=key-items"));
+    let csrf = area.csrf.clone();
+    let refused = area
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "key-items")],
+            "要点.csv",
+            KEY_ITEMS.as_bytes(),
+        )
+        .await;
+    assert!(
+        refused.text.contains("只有合作办可以导入重点事项"),
+        "{}",
+        refused.text
+    );
+}
+
+#[tokio::test]
+async fn the_key_item_template_reads_back_as_an_import() {
+    let app = TestApp::spawn().await;
+    let mut office = app.login_as("office").await;
+    let template = office.get("/import/templates/key-items.xlsx").await;
+    template.assert_status(StatusCode::OK);
+    let csrf = office.csrf.clone();
+    let checked = office
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "key-items")],
+            "模板.xlsx",
+            &template.bytes,
+        )
+        .await;
+    assert!(
+        checked
+            .text
+            .contains("将新增 <strong>1</strong> 项重点事项"),
+        "{}",
+        checked.text
+    );
+}
