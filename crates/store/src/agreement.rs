@@ -30,6 +30,19 @@ pub struct AgreementRow {
     pub version: i64,
 }
 
+/// Filters of the agreement list, page and API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct AgreementFilter {
+    /// The partner's province-level region (上海市, 江苏省 …).
+    pub province: Option<String>,
+    /// city, district or body.
+    pub partner_kind: Option<String>,
+    /// Words in the title, the partner or the fields.
+    pub q: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AgreementPage {
     pub total: i64,
@@ -121,13 +134,15 @@ impl Store {
         Ok(id)
     }
 
-    /// Agreements the viewer may see, most recently signed first, each with its fulfilment.
+    /// Agreements the viewer may see matching `filter`, most recently signed first, each with
+    /// its fulfilment.
     pub async fn list_agreements(
         &self,
         viewer: &Viewer,
+        filter: &AgreementFilter,
         today: NaiveDate,
     ) -> Result<AgreementPage, StoreError> {
-        let items = self.agreements_where(viewer, None, today).await?;
+        let items = self.agreements_where(viewer, None, filter, today).await?;
         Ok(AgreementPage {
             total: items.len() as i64,
             items: items.into_iter().map(|(row, _)| row).collect(),
@@ -142,7 +157,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<AgreementDetail, StoreError> {
         let (agreement, clauses) = self
-            .agreements_where(viewer, Some(id), today)
+            .agreements_where(viewer, Some(id), &AgreementFilter::default(), today)
             .await?
             .pop()
             .ok_or(StoreError::NotFound)?;
@@ -153,6 +168,7 @@ impl Store {
         &self,
         viewer: &Viewer,
         id: Option<i64>,
+        filter: &AgreementFilter,
         today: NaiveDate,
     ) -> Result<Vec<(AgreementRow, Vec<ClauseRow>)>, StoreError> {
         let mut sql = Sql::new(
@@ -175,6 +191,29 @@ impl Store {
         }
         if let Some(id) = id {
             sql.push(" AND a.id = ").bind_int(id);
+        }
+        let text = |o: &Option<String>| {
+            o.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(p) = text(&filter.province) {
+            sql.push(" AND a.partner_province = ").bind_text(p);
+        }
+        if let Some(k) = text(&filter.partner_kind) {
+            let code = PartnerKind::parse(&k).map_or(k, |k| k.code().to_string());
+            sql.push(" AND a.partner_kind = ").bind_text(code);
+        }
+        if let Some(q) = text(&filter.q) {
+            let like = format!("%{q}%");
+            sql.push(" AND (a.title LIKE ")
+                .bind_text(like.clone())
+                .push(" OR a.partner LIKE ")
+                .bind_text(like.clone())
+                .push(" OR a.fields LIKE ")
+                .bind_text(like)
+                .push(")");
         }
         sql.push(" ORDER BY a.signed_on DESC, a.id");
         let records: Vec<AgreementRecord> = sql.query_as().fetch_all(&self.pool).await?;

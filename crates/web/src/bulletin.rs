@@ -553,7 +553,10 @@ async fn key_items(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
         .filter(|i| i.status == ItemStatus::Lagging.code())
         .map(|i| (i.title.clone(), i.lead_unit_name.clone()))
         .collect();
-    let agreements = r.store.list_agreements(r.viewer, as_of).await?;
+    let agreements = r
+        .store
+        .list_agreements(r.viewer, &Default::default(), as_of)
+        .await?;
     let sum = |f: fn(&hezuo_domain::agreement::Fulfilment) -> u32| -> i64 {
         agreements
             .items

@@ -16,11 +16,12 @@ use axum::body::Body;
 use axum::extract::{Multipart, RawQuery, State};
 use axum::http::Request;
 use axum::response::{IntoResponse, Redirect, Response};
+use hezuo_domain::assessment::AssessmentRules;
 use hezuo_domain::key_item::ItemProgressInput;
 use hezuo_domain::{FieldError, ItemStatus, Viewer};
 use hezuo_office::evidence::{MAX_EVIDENCE_FILES, evidence_kind, evidence_name};
 use hezuo_office::export::{BookSheet, Cell, Column, ColumnKind, ListSheet};
-use hezuo_store::agreement::{AgreementDetail, AgreementPage};
+use hezuo_store::agreement::{AgreementDetail, AgreementFilter, AgreementPage};
 use hezuo_store::assessment::AssessmentReport;
 use hezuo_store::key_item::{
     EvidenceUpload, KeyItemDetail, KeyItemFilter, KeyItemPage, KeyItemRow, Reminder, WorkPlanRow,
@@ -522,8 +523,20 @@ pub async fn evidence(
 #[template(path = "key_items/agreements.html")]
 struct AgreementsPage {
     chrome: Chrome,
+    filter: AgreementFilter,
+    query: String,
+    provinces: Vec<Opt>,
+    kinds: Vec<Opt>,
     page: AgreementPage,
+    /// Σ clauses, broken down, carried out over the rows shown, and the rate.
+    totals: (u32, u32, u32, String),
     can_manage: bool,
+}
+
+impl AgreementsPage {
+    fn selected(&self, value: &str, current: &Option<String>) -> bool {
+        current.as_deref() == Some(value)
+    }
 }
 
 #[derive(Template)]
@@ -533,17 +546,181 @@ struct AgreementPageView {
     d: AgreementDetail,
 }
 
-/// `GET /agreements`.
+fn agreement_totals(page: &AgreementPage) -> hezuo_domain::agreement::Fulfilment {
+    let mut t = hezuo_domain::agreement::Fulfilment::default();
+    for a in &page.items {
+        t.clauses += a.fulfilment.clauses;
+        t.broken_down += a.fulfilment.broken_down;
+        t.carried_out += a.fulfilment.carried_out;
+    }
+    t
+}
+
+/// `GET /agreements?province=&partner_kind=&q=`: the list with its totals row.
 pub async fn agreements(
     State(state): State<AppState>,
     user: CurrentUser,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let page = state.store.list_agreements(&user.viewer, today()).await?;
+    let filter: AgreementFilter = parse_query(raw.as_deref())?;
+    let page = state
+        .store
+        .list_agreements(&user.viewer, &filter, today())
+        .await?;
+    let all = state
+        .store
+        .list_agreements(&user.viewer, &AgreementFilter::default(), today())
+        .await?;
+    let mut provinces: Vec<String> = all
+        .items
+        .iter()
+        .map(|a| a.partner_province.clone())
+        .filter(|p| !p.is_empty())
+        .collect();
+    provinces.sort();
+    provinces.dedup();
+    let t = agreement_totals(&page);
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [
+        ("province", &filter.province),
+        ("partner_kind", &filter.partner_kind),
+        ("q", &filter.q),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            query.append_pair(k, v);
+        }
+    }
     Ok(html(&AgreementsPage {
         chrome: Chrome::new(&state, &user, "agreements"),
+        query: query.finish(),
+        provinces: provinces
+            .into_iter()
+            .map(|p| Opt {
+                value: p.clone(),
+                label: p,
+            })
+            .collect(),
+        kinds: hezuo_domain::agreement::PartnerKind::ALL
+            .iter()
+            .map(|k| Opt {
+                value: k.code().into(),
+                label: k.label().into(),
+            })
+            .collect(),
+        totals: (t.clauses, t.broken_down, t.carried_out, t.rate_text()),
+        filter,
         page,
         can_manage: user.viewer.is_office(),
     }))
+}
+
+/// `GET /agreements/export.xlsx`: the filtered agreements with their fulfilment, and every
+/// clause with the items carrying it.
+pub async fn export_agreements(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    use ColumnKind::*;
+    let filter: AgreementFilter = parse_query(raw.as_deref())?;
+    let page = state
+        .store
+        .list_agreements(&user.viewer, &filter, today())
+        .await?;
+    let scope = crate::export::scope_line(&state.config.city_name, &user.user.display_name);
+    let columns = vec![
+        Column::new("序号", Integer, 6.0).untotalled(),
+        Column::new("协议名称", Text, 40.0),
+        Column::new("合作方", Text, 16.0),
+        Column::new("合作方类型", Text, 10.0),
+        Column::new("所在省（市）", Text, 10.0),
+        Column::new("签署日期", Date, 12.0),
+        Column::new("签约层级", Text, 10.0),
+        Column::new("合作领域", Text, 24.0),
+        Column::new("条款（条）", Integer, 10.0),
+        Column::new("已分解（条）", Integer, 10.0),
+        Column::new("已落实（条）", Integer, 10.0),
+        Column::new("落实率", Percent, 10.0),
+    ];
+    let rows = page
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let f = a.fulfilment;
+            vec![
+                Cell::Int(i as i64 + 1),
+                Cell::Text(a.title.clone()),
+                Cell::Text(a.partner.clone()),
+                Cell::Text(a.partner_kind_label.clone()),
+                Cell::Text(a.partner_province.clone()),
+                Cell::Text(a.signed_on.clone()),
+                Cell::Text(a.level.clone()),
+                Cell::Text(a.fields.join("、")),
+                Cell::Int(i64::from(f.clauses)),
+                Cell::Int(i64::from(f.broken_down)),
+                Cell::Int(i64::from(f.carried_out)),
+                if f.clauses == 0 {
+                    Cell::Empty
+                } else {
+                    Cell::Ratio(f64::from(f.carried_out) / f64::from(f.clauses))
+                },
+            ]
+        })
+        .collect();
+    let clause_columns = vec![
+        Column::new("协议名称", Text, 36.0),
+        Column::new("条", Integer, 6.0).untotalled(),
+        Column::new("条款内容", Text, 40.0),
+        Column::new("落实情况", Text, 10.0),
+        Column::new("承接事项", Text, 50.0),
+    ];
+    let mut clause_rows = Vec::new();
+    for a in &page.items {
+        let d = state.store.agreement(&user.viewer, a.id, today()).await?;
+        for c in d.clauses {
+            clause_rows.push(vec![
+                Cell::Text(a.title.clone()),
+                Cell::Int(c.seq),
+                Cell::Text(c.body),
+                Cell::Text(c.state),
+                Cell::Text(
+                    c.items
+                        .iter()
+                        .map(|i| format!("{}（{}，{}）", i.title, i.lead_unit_name, i.status_label))
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                ),
+            ]);
+        }
+    }
+    let (t1, t2) = (
+        format!("{}区域合作协议落实情况", state.config.city_name),
+        format!("{}区域合作协议条款落实明细", state.config.city_name),
+    );
+    let sheets = [
+        BookSheet {
+            list: ListSheet {
+                sheet_name: "合作协议",
+                title: &t1,
+                scope: &scope,
+                columns: &columns,
+            },
+            rows,
+            chart: None,
+        },
+        BookSheet {
+            list: ListSheet {
+                sheet_name: "条款落实",
+                title: &t2,
+                scope: &scope,
+                columns: &clause_columns,
+            },
+            rows: clause_rows,
+            chart: None,
+        },
+    ];
+    crate::export::book_download(&sheets, "合作协议", "agreements")
 }
 
 /// `GET /agreements/{id}`.
@@ -608,13 +785,24 @@ pub async fn assessment_page(
 ) -> Result<Response, AppError> {
     let params: AssessmentParams = parse_query(raw.as_deref())?;
     let year = assessment_year(&state, &user.viewer, params.year).await?;
-    let report = state.store.assessment(&user.viewer, year, today()).await?;
-    Ok(html(&AssessmentPage {
-        chrome: Chrome::new(&state, &user, "assessment"),
-        report,
+    Ok(html(
+        &assessment_view(&state, &user, year, String::new()).await?,
+    ))
+}
+
+/// The ranking page for a year, with a notice when a change was refused.
+async fn assessment_view(
+    state: &AppState,
+    user: &CurrentUser,
+    year: i64,
+    notice: String,
+) -> Result<AssessmentPage, AppError> {
+    Ok(AssessmentPage {
+        chrome: Chrome::new(state, user, "assessment"),
+        report: state.store.assessment(&user.viewer, year, today()).await?,
         can_adjust: user.viewer.is_office(),
-        notice: String::new(),
-    }))
+        notice,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -654,16 +842,56 @@ pub async fn adjust(
         Ok(()) => Ok(Redirect::to(&format!("/assessment?year={}", form.year)).into_response()),
         Err(e) => {
             let notice = AppError::from(e).to_string();
-            let report = state
-                .store
-                .assessment(&user.viewer, form.year, today())
-                .await?;
-            let page = AssessmentPage {
-                chrome: Chrome::new(&state, &user, "assessment"),
-                report,
-                can_adjust: user.viewer.is_office(),
-                notice,
-            };
+            let page = assessment_view(&state, &user, form.year, notice).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RulesForm {
+    year: i64,
+    on_time_points: String,
+    completion_points: String,
+    per_returned_report: String,
+    per_missing_report: String,
+    max_deduction: String,
+}
+
+/// `POST /assessment/rules`: the year's scoring rules (office only); numbers that cannot work
+/// are refused with the reason and the page keeps the year's rules as they were.
+pub async fn save_rules(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let form: RulesForm = parse_body(req).await?;
+    let number = |label: &str, t: &str| -> Result<f64, String> {
+        t.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("{label}“{}”不是数字", t.trim()))
+    };
+    let parsed = (|| -> Result<AssessmentRules, String> {
+        Ok(AssessmentRules {
+            on_time_points: number("按期完成分值", &form.on_time_points)?,
+            completion_points: number("完成率分值", &form.completion_points)?,
+            per_returned_report: number("每次退回扣分", &form.per_returned_report)?,
+            per_missing_report: number("每月缺报扣分", &form.per_missing_report)?,
+            max_deduction: number("扣分上限", &form.max_deduction)?,
+        })
+    })();
+    let outcome = match parsed {
+        Ok(rules) => state
+            .store
+            .set_assessment_rules(&user.viewer, &user.actor, form.year, &rules)
+            .await
+            .map_err(|e| AppError::from(e).to_string()),
+        Err(message) => Err(message),
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/assessment?year={}", form.year)).into_response()),
+        Err(notice) => {
+            let page = assessment_view(&state, &user, form.year, notice).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response())
         }
     }
@@ -774,14 +1002,19 @@ pub async fn api_get(
 }
 
 /// Cooperation agreements in the caller's scope, each with how much of it is carried out.
-#[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements",
+#[utoipa::path(get, path = "/api/v1/agreements", params(AgreementFilter), tag = "agreements",
     responses((status = 200, description = "成功", body = AgreementPage), (status = 401, description = "未登录或令牌无效", body = crate::error::ErrorBody)))]
 pub async fn api_agreements(
     State(state): State<AppState>,
     user: CurrentUser,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<AgreementPage>, ApiError> {
+    let filter: AgreementFilter = parse_query(raw.as_deref())?;
     Ok(Json(
-        state.store.list_agreements(&user.viewer, today()).await?,
+        state
+            .store
+            .list_agreements(&user.viewer, &filter, today())
+            .await?,
     ))
 }
 

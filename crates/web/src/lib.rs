@@ -125,10 +125,12 @@ pub fn app(store: Store, config: WebConfig) -> Router {
             get(key_item::agreements).post(key_item_form::create_agreement),
         )
         .route("/agreements/new", get(key_item_form::new_agreement))
+        .route("/agreements/export.xlsx", get(key_item::export_agreements))
         .route("/agreements/{id}", get(key_item::agreement))
         .route("/assessment", get(key_item::assessment_page))
         .route("/assessment/export.xlsx", get(key_item::export_assessment))
         .route("/assessment/adjust", post(key_item::adjust))
+        .route("/assessment/rules", post(key_item::save_rules))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/export.xlsx", get(admin::export_users))

@@ -467,7 +467,7 @@ async fn an_agreement_is_carried_out_through_its_clauses_items(store: Store) {
         .unwrap();
 
     let row = &store
-        .list_agreements(&admin(), date("2024-06-01"))
+        .list_agreements(&admin(), &Default::default(), date("2024-06-01"))
         .await
         .unwrap()
         .items[0];
@@ -504,7 +504,7 @@ async fn an_agreement_is_carried_out_through_its_clauses_items(store: Store) {
     assert_eq!(titles, ["乙"]);
     assert_eq!(
         store
-            .list_agreements(&district_viewer(A), today())
+            .list_agreements(&district_viewer(A), &Default::default(), today())
             .await
             .unwrap()
             .total,

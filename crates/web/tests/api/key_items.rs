@@ -490,3 +490,123 @@ async fn the_bulletin_states_key_items_as_they_stood_at_the_periods_end() {
     // A district's liaison has no key items: no section.
     assert_eq!(key_item_section(&app, "area", 7).await, "");
 }
+
+#[tokio::test]
+async fn agreements_filter_and_export_and_exports_are_scoped() {
+    let app = TestApp::spawn().await;
+    seed_item(&app).await;
+    let mut office = app.login_as("office").await;
+    let shanghai = office.get("/agreements?province=上海市").await;
+    assert!(
+        shanghai.text.contains("湖州市—松江区合作框架协议") && shanghai.text.contains("合计 1 份")
+    );
+    let anhui = office.get("/agreements?province=安徽省").await;
+    assert!(anhui.text.contains("没有可查看的合作协议"));
+    let token = app.api_token_for("office").await;
+    assert_eq!(
+        app.api_get(&token, "/api/v1/agreements?partner_kind=城市")
+            .await
+            .json()["total"],
+        0
+    );
+    assert_eq!(
+        app.api_get(&token, "/api/v1/agreements?q=松江")
+            .await
+            .json()["total"],
+        1
+    );
+
+    let book = office.get("/agreements/export.xlsx").await;
+    book.assert_status(StatusCode::OK);
+    let text = format!("{:?}", hezuo_office::book::read_book(&book.bytes).unwrap());
+    assert!(
+        text.contains("共建产业合作园") && text.contains("共建G60产业合作园（市经信局"),
+        "{text}"
+    );
+
+    // A unit's export holds its own items only; a liaison's holds none.
+    let admin = app.viewer_of("admin").await;
+    let plan = app.store.work_plans(&admin, None).await.unwrap()[0].clone();
+    let other_unit = app
+        .store
+        .dict_create(
+            &Actor::system("test"),
+            hezuo_store::dict::DictKind::Unit,
+            "市商务局",
+            &["SWJ".to_string()],
+        )
+        .await
+        .unwrap();
+    let other = ItemInput {
+        plan_id: plan.id.to_string(),
+        category: "产业协同".into(),
+        title: "商务局牵头的事项".into(),
+        lead_unit_id: other_unit.id.to_string(),
+        ..Default::default()
+    }
+    .validate(&plan.categories)
+    .unwrap();
+    app.store
+        .create_key_item(&admin, &Actor::system("test"), &other)
+        .await
+        .unwrap();
+    for (user, mine, theirs) in [
+        ("unit", true, false),
+        ("office", true, true),
+        ("area", false, false),
+    ] {
+        let mut c = app.login_as(user).await;
+        let resp = c.get("/key-items/export.xlsx?year=2024").await;
+        resp.assert_status(StatusCode::OK);
+        let text = format!("{:?}", hezuo_office::book::read_book(&resp.bytes).unwrap());
+        assert_eq!(text.contains("共建G60产业合作园"), mine, "{user}");
+        assert_eq!(text.contains("商务局牵头的事项"), theirs, "{user}");
+    }
+}
+
+#[tokio::test]
+async fn the_office_sets_the_years_rules_and_nobody_else_can() {
+    let app = TestApp::spawn().await;
+    seed_item(&app).await;
+    let mut office = app.login_as("office").await;
+    let rules = [
+        ("year", "2024"),
+        ("on_time_points", "50"),
+        ("completion_points", "50"),
+        ("per_returned_report", "2"),
+        ("per_missing_report", "1"),
+        ("max_deduction", "10"),
+    ];
+    office
+        .post_form("/assessment/rules", &rules)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let token = app.api_token_for("office").await;
+    let report = app
+        .api_get(&token, "/api/v1/assessment?year=2024")
+        .await
+        .json();
+    assert_eq!(report["rules"]["on_time_points"], 50.0);
+    let mut bad = rules;
+    bad[1] = ("on_time_points", "-5");
+    let refused = office.post_form("/assessment/rules", &bad).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("按期完成分值应为不小于0的数"));
+    bad[1] = ("on_time_points", "六十");
+    assert!(
+        office
+            .post_form("/assessment/rules", &bad)
+            .await
+            .text
+            .contains("不是数字")
+    );
+    let mut unit = app.login_as("unit").await;
+    unit.post_form("/assessment/rules", &rules)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let page = unit.get("/assessment?year=2024").await;
+    assert!(
+        !page.text.contains("id=\"rules\""),
+        "a unit is not offered the rules"
+    );
+}
