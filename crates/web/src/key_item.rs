@@ -62,13 +62,7 @@ impl ListPage {
 }
 
 fn status_opts() -> Vec<Opt> {
-    ItemStatus::ALL
-        .iter()
-        .map(|s| Opt {
-            value: s.code().into(),
-            label: s.label().into(),
-        })
-        .collect()
+    Opt::of(&ItemStatus::ALL, ItemStatus::code, ItemStatus::label)
 }
 
 /// The filter a request asks for; without a year or plan, the latest plan year.
@@ -600,13 +594,11 @@ pub async fn agreements(
                 label: p,
             })
             .collect(),
-        kinds: hezuo_domain::agreement::PartnerKind::ALL
-            .iter()
-            .map(|k| Opt {
-                value: k.code().into(),
-                label: k.label().into(),
-            })
-            .collect(),
+        kinds: Opt::of(
+            &hezuo_domain::agreement::PartnerKind::ALL,
+            hezuo_domain::agreement::PartnerKind::code,
+            hezuo_domain::agreement::PartnerKind::label,
+        ),
         totals: (t.clauses, t.broken_down, t.carried_out, t.rate_text()),
         filter,
         page,

@@ -433,13 +433,7 @@ fn plan_page(
     PlanFormPage {
         chrome: Chrome::new(state, user, "key_items"),
         form,
-        kinds: PlanKind::ALL
-            .iter()
-            .map(|k| Opt {
-                value: k.code().into(),
-                label: k.label().into(),
-            })
-            .collect(),
+        kinds: Opt::of(&PlanKind::ALL, PlanKind::code, PlanKind::label),
         errors,
         notice,
     }
@@ -518,13 +512,11 @@ fn agreement_page(
     AgreementFormPage {
         chrome: Chrome::new(state, user, "agreements"),
         form,
-        kinds: hezuo_domain::agreement::PartnerKind::ALL
-            .iter()
-            .map(|k| Opt {
-                value: k.code().into(),
-                label: k.label().into(),
-            })
-            .collect(),
+        kinds: Opt::of(
+            &hezuo_domain::agreement::PartnerKind::ALL,
+            hezuo_domain::agreement::PartnerKind::code,
+            hezuo_domain::agreement::PartnerKind::label,
+        ),
         errors,
         notice,
     }

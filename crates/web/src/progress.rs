@@ -235,13 +235,7 @@ async fn project_page(
         plan_errors,
         report_form,
         report_errors,
-        blocker_kinds: BlockerKind::ALL
-            .iter()
-            .map(|k| Opt {
-                value: k.code().into(),
-                label: k.label().into(),
-            })
-            .collect(),
+        blocker_kinds: Opt::of(&BlockerKind::ALL, BlockerKind::code, BlockerKind::label),
         blocker_rows,
         notice: forms.notice,
         today: today().to_string(),

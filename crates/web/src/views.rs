@@ -90,6 +90,15 @@ impl Opt {
             label: label.to_string(),
         }
     }
+
+    /// The options of a closed vocabulary (a stage, a status, a kind): its code and its label.
+    pub fn of<T: Copy>(
+        all: &[T],
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) -> Vec<Opt> {
+        all.iter().map(|&v| Opt::new(code(v), label(v))).collect()
+    }
 }
 
 /// The name of the district or platform an area account is limited to.
