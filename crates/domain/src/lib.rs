@@ -5,6 +5,7 @@
 pub mod access;
 pub mod agreement;
 pub mod assessment;
+pub mod assistance;
 pub mod bulletin;
 pub mod cells;
 pub mod code;

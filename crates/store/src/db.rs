@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_key_items.sql"),
         postgres: include_str!("../migrations/postgres/0008_key_items.sql"),
     },
+    Migration {
+        version: 9,
+        name: "assistance",
+        sqlite: include_str!("../migrations/sqlite/0009_assistance.sql"),
+        postgres: include_str!("../migrations/postgres/0009_assistance.sql"),
+    },
 ];
 
 pub fn now_text() -> String {

@@ -6,6 +6,7 @@
 
 pub mod agreement;
 pub mod assessment;
+pub mod assistance;
 mod audit;
 pub mod auth;
 mod db;

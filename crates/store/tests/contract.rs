@@ -29,6 +29,8 @@ mod support;
 
 #[path = "contract/accounts.rs"]
 mod accounts;
+#[path = "contract/assistance.rs"]
+mod assistance;
 #[path = "contract/audit.rs"]
 mod audit;
 #[path = "contract/concurrency.rs"]
