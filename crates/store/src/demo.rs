@@ -21,6 +21,7 @@
 //! and [`DemoSummary::created`] is false. A database that already holds other dictionary
 //! entries or projects is refused with a `Conflict`, so the demo never mixes with real data.
 
+mod assistance;
 mod key_items;
 
 use crate::auth::UserInput;
@@ -3731,6 +3732,16 @@ async fn existing_users(store: &Store) -> Result<Vec<(String, String, String)>, 
             Err(e) => return Err(e),
         }
     }
+    let username = assistance::TEAM.2;
+    match store.user_by_name(username).await {
+        Ok(_) => users.push((
+            username.to_string(),
+            DEMO_PASSWORD.to_string(),
+            assistance::team_label(),
+        )),
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e),
+    }
     Ok(users)
 }
 
@@ -3980,6 +3991,9 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, StoreError> {
     write_story(store, &story, &plans, &project_ids, &who, &office).await?;
     date_reports_in_their_months(store).await?;
     key_items::load(store, &viewer, &system, &ids.units, today()).await?;
+    if let Some(login) = assistance::load(store, &viewer, &system, DEMO_PASSWORD).await? {
+        users.push(login);
+    }
     Ok(DemoSummary {
         projects: plans.len(),
         users,
@@ -4386,7 +4400,7 @@ mod tests {
         eprintln!("demo loaded in {:.1?}", started.elapsed());
         assert!(summary.created);
         assert!(summary.projects >= 500, "{} projects", summary.projects);
-        assert_eq!(summary.users.len(), USERS.len());
+        assert_eq!(summary.users.len(), USERS.len() + 1, "and the 援疆 team");
 
         let viewer = admin_viewer(1);
         let count = |f: ProjectFilter| {
@@ -4644,7 +4658,7 @@ mod tests {
         let again = load_demo(&store).await.expect("second load");
         assert!(!again.created);
         assert_eq!(again.projects, summary.projects);
-        assert_eq!(again.users.len(), USERS.len());
+        assert_eq!(again.users.len(), USERS.len() + 1);
         assert_eq!(count(ProjectFilter::default()).await, total);
 
         store.close().await;

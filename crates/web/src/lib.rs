@@ -4,6 +4,7 @@
 
 mod admin;
 mod api;
+mod assistance;
 mod auth;
 pub mod bulletin;
 mod charts;
@@ -131,6 +132,21 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .route("/assessment/export.xlsx", get(key_item::export_assessment))
         .route("/assessment/adjust", post(key_item::adjust))
         .route("/assessment/rules", post(key_item::save_rules))
+        .route(
+            "/assistance",
+            get(assistance::matrix).post(assistance::create_programme),
+        )
+        .route("/assistance/new", get(assistance::new_programme))
+        .route("/assistance/{id}", get(assistance::detail))
+        .route(
+            "/assistance/{id}/indicators",
+            post(assistance::set_indicator),
+        )
+        .route("/assistance/{id}/funds", post(assistance::add_fund))
+        .route(
+            "/assistance/funds/{id}/disburse",
+            post(assistance::disburse),
+        )
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/export.xlsx", get(admin::export_users))

@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin;
 mod api;
+mod assistance;
 mod bulletin;
 mod csrf;
 mod exports;
