@@ -86,6 +86,19 @@ pub enum IndicatorStatus {
 }
 
 impl IndicatorStatus {
+    /// Worst first.
+    pub const ALL: [IndicatorStatus; 5] = [
+        IndicatorStatus::Lagging,
+        IndicatorStatus::OnSchedule,
+        IndicatorStatus::Completed,
+        IndicatorStatus::Exceeded,
+        IndicatorStatus::ExceededEarly,
+    ];
+
+    pub fn parse(code: &str) -> Option<IndicatorStatus> {
+        IndicatorStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             IndicatorStatus::Lagging => "lagging",

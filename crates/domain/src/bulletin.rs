@@ -269,6 +269,71 @@ pub fn agreements(count: i64, clauses: i64, broken_down: i64, carried_out: i64) 
     Some(s)
 }
 
+/// "对口工作5项、4项完成省定目标".
+pub fn assistance_clause(total: i64, met: i64) -> Option<String> {
+    (total > 0).then(|| format!("对口工作{total}项、{met}项完成省定目标"))
+}
+
+/// An indicator as the bulletin states it: name, unit, target and actual (hundredths), status.
+pub struct AidFigure<'a> {
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub target_x100: i64,
+    pub actual_x100: i64,
+    pub status: crate::assistance::IndicatorStatus,
+}
+
+/// One programme in the office's words: "援疆：投入援疆资金1.11亿元，安排援疆项目28个，选派干部
+/// 人才97人次，各项指标均完成省定目标任务。" Money in 万元 reads as money ("1.11亿元"),
+/// 资金 and 项目 take the programme's word ("援疆资金", "援疆项目"); an indicator behind states its
+/// target ("考察签约企业4家（省定目标5家，进度滞后）"). `None` without indicators.
+pub fn assistance(short: &str, figures: &[AidFigure<'_>]) -> Option<String> {
+    use crate::assistance::{IndicatorStatus::*, amount_text};
+    if figures.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = figures
+        .iter()
+        .map(|f| {
+            let stated = if f.unit == "万元" {
+                let money = Yuan(f.actual_x100 * 100);
+                let name = if f.name.contains("资金") && !f.name.contains(short) {
+                    format!("{short}资金")
+                } else {
+                    f.name.to_string()
+                };
+                let verb = if f.name.contains("资金") {
+                    "投入"
+                } else {
+                    ""
+                };
+                format!("{verb}{name}{money}")
+            } else if f.name == "援助项目" {
+                format!("安排{short}项目{}{}", amount_text(f.actual_x100), f.unit)
+            } else {
+                format!("{}{}{}", f.name, amount_text(f.actual_x100), f.unit)
+            };
+            if f.status == Lagging {
+                format!(
+                    "{stated}（省定目标{}{}，进度滞后）",
+                    amount_text(f.target_x100),
+                    f.unit
+                )
+            } else {
+                stated
+            }
+        })
+        .collect();
+    let standing = match figures.iter().map(|f| f.status).min().unwrap_or(Lagging) {
+        ExceededEarly => "，各项指标均提前超额完成省定目标任务",
+        Exceeded => "，各项指标均超额完成省定目标任务",
+        Completed => "，各项指标均完成省定目标任务",
+        OnSchedule => "，各项指标均按序时推进",
+        Lagging => "",
+    };
+    Some(format!("{short}：{}{standing}。", parts.join("，")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,5 +534,46 @@ mod tests {
         );
         assert_eq!(agreements(2, 0, 0, 0).unwrap(), "已签订合作协议2份。");
         assert_eq!(agreements(0, 0, 0, 0), None);
+    }
+
+    #[test]
+    fn assistance_reads_like_the_seed_report() {
+        use crate::assistance::IndicatorStatus::*;
+        let f = |name, unit, target: i64, actual: i64, status| AidFigure {
+            name,
+            unit,
+            target_x100: target * 100,
+            actual_x100: actual * 100,
+            status,
+        };
+        assert_eq!(
+            assistance(
+                "援疆",
+                &[
+                    f("财政援助资金", "万元", 11000, 11080, Exceeded),
+                    f("援助项目", "个", 28, 28, Completed),
+                    f("选派干部人才", "人次", 90, 97, Exceeded),
+                ]
+            )
+            .unwrap(),
+            "援疆：投入援疆资金1.11亿元，安排援疆项目28个，选派干部人才97人次，各项指标均完成省定目标任务。"
+        );
+        assert_eq!(
+            assistance(
+                "山海协作",
+                &[
+                    f("财政援助资金", "万元", 1500, 1540, ExceededEarly),
+                    f("消费帮扶", "万元", 3500, 3710, ExceededEarly),
+                    f("劳动力培训", "人次", 2000, 2264, ExceededEarly),
+                ]
+            )
+            .unwrap(),
+            "山海协作：投入山海协作资金1540万元，消费帮扶3710万元，劳动力培训2264人次，各项指标均提前超额完成省定目标任务。"
+        );
+        assert_eq!(
+            assistance("省际合作", &[f("考察签约企业", "家", 5, 4, Lagging)]).unwrap(),
+            "省际合作：考察签约企业4家（省定目标5家，进度滞后）。"
+        );
+        assert_eq!(assistance("援青", &[]), None);
     }
 }

@@ -109,14 +109,13 @@ pub async fn matrix(
     user: CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    use hezuo_domain::assistance::IndicatorStatus::*;
     let (filter, years) = filter_of(&state, &user.viewer, raw.as_deref()).await?;
     let page = state
         .store
         .programmes(&user.viewer, &filter, this_month())
         .await?;
     let columns = matrix_columns(&page);
-    let tiles = [Lagging, OnSchedule, Completed, Exceeded, ExceededEarly]
+    let tiles = hezuo_domain::assistance::IndicatorStatus::ALL
         .iter()
         .map(|s| {
             (

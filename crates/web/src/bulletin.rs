@@ -59,6 +59,7 @@ pub const SECTIONS: &[Section] = &[
     |c| Box::pin(investment(c)),
     |c| Box::pin(lagging(c)),
     |c| Box::pin(key_items(c)),
+    |c| Box::pin(assistance(c)),
 ];
 
 /// What every section reads from: the request, and the words for its scope and period.
@@ -607,6 +608,99 @@ async fn key_items(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
     Ok(Some(Part {
         heading: "重点事项推进",
         headline: words::key_items_clause(counts.total(), counts.done),
+        blocks,
+    }))
+}
+
+/// 对口工作: each programme of the period's year in the office's words, its standing read at
+/// the period's month, and a table of programmes with their funds. A district's, platform's or
+/// list's bulletin leaves it out: the programmes are the city's.
+async fn assistance(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
+    use hezuo_domain::assistance::{IndicatorStatus, ProgrammeKind};
+    use hezuo_store::assistance::ProgrammeFilter;
+    let r = c.request;
+    let f = &r.filter;
+    if f.district.is_some() || f.platform.is_some() || f.list.is_some() {
+        return Ok(None);
+    }
+    let month = hezuo_domain::Month::new(r.period.year, r.period.month).expect("a valid period");
+    let filter = ProgrammeFilter {
+        year: Some(i64::from(r.period.year)),
+        month: Some(month.to_string()),
+        ..Default::default()
+    };
+    let page = r.store.programmes(r.viewer, &filter, month).await?;
+    if page.items.is_empty() {
+        return Ok(None);
+    }
+    let status_of = |code: &str| IndicatorStatus::parse(code).unwrap_or(IndicatorStatus::Lagging);
+    let mut blocks: Vec<Block> = Vec::new();
+    for p in &page.items {
+        let short = ProgrammeKind::parse(&p.kind).map_or("对口工作", ProgrammeKind::short);
+        let figures: Vec<words::AidFigure<'_>> = p
+            .indicators
+            .iter()
+            .map(|i| words::AidFigure {
+                name: &i.name,
+                unit: &i.unit,
+                target_x100: i.target_x100,
+                actual_x100: i.actual_x100,
+                status: status_of(&i.status),
+            })
+            .collect();
+        if let Some(sentence) = words::assistance(short, &figures) {
+            blocks.push(Block::Paragraph(sentence));
+        }
+    }
+    let met = page
+        .items
+        .iter()
+        .filter(|p| {
+            p.status
+                .as_deref()
+                .is_some_and(|s| status_of(s) >= IndicatorStatus::Completed)
+        })
+        .count() as i64;
+    let (allocated, disbursed) = page.items.iter().fold((0, 0), |(a, d), p| {
+        (a + p.funds_allocated, d + p.funds_disbursed)
+    });
+    blocks.push(Block::Table(DocTable {
+        caption: "对口工作推进情况".into(),
+        header: [
+            "类型",
+            "结对地区",
+            "安排资金（万元）",
+            "已拨付（万元）",
+            "总体",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: page
+            .items
+            .iter()
+            .map(|p| {
+                vec![
+                    p.kind_label.clone(),
+                    p.partner_region.clone(),
+                    wan(p.funds_allocated),
+                    wan(p.funds_disbursed),
+                    p.status_label.clone().unwrap_or_else(|| "未设指标".into()),
+                ]
+            })
+            .collect(),
+        total: Some(vec![
+            "合计".into(),
+            format!("{}项", page.items.len()),
+            wan(allocated),
+            wan(disbursed),
+            format!("{met}项完成"),
+        ]),
+        widths: vec![5, 8, 4, 4, 4],
+        numeric: vec![false, false, true, true, false],
+    }));
+    Ok(Some(Part {
+        heading: "对口工作",
+        headline: words::assistance_clause(page.items.len() as i64, met),
         blocks,
     }))
 }

@@ -239,3 +239,68 @@ async fn a_payment_past_the_balance_is_refused_and_the_team_reports_actuals_only
 fn own(pairs: Vec<(&str, String)>) -> Vec<(String, String)> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
+
+#[tokio::test]
+async fn the_bulletin_states_each_programme_in_the_offices_words() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let compose = |user: &'static str, month: u32| {
+        let app = &app;
+        async move {
+            let viewer = app.viewer_of(user).await;
+            let request = hezuo_web::bulletin::Request {
+                store: &app.store,
+                viewer: &viewer,
+                filter: Default::default(),
+                period: hezuo_store::stats::Period::new(2024, Some(month)).unwrap(),
+                tiers: &hezuo_domain::TierConfig::default(),
+                city: "湖州市",
+                today: chrono::NaiveDate::from_ymd_opt(2025, 1, 20).unwrap(),
+                kind: hezuo_web::bulletin::Kind::Bulletin,
+            };
+            let doc = hezuo_web::bulletin::compose(&request).await.unwrap();
+            doc.blocks
+                .iter()
+                .map(|b| match b {
+                    hezuo_office::docx::Block::Heading(h) => format!("# {h}"),
+                    hezuo_office::docx::Block::Paragraph(p) => p.clone(),
+                    hezuo_office::docx::Block::Table(t) => {
+                        t.total.clone().unwrap_or_default().join("/")
+                    }
+                    hezuo_office::docx::Block::Image(_) => String::new(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    };
+    let december = compose("office", 12).await;
+    assert!(
+        december.contains("# 五、对口工作") || december.contains("、对口工作"),
+        "{december}"
+    );
+    assert!(
+        december.contains("援疆：投入援疆资金1.11亿元，各项指标均超额完成省定目标任务。"),
+        "{december}"
+    );
+    assert!(
+        december.contains("东西部协作：安排东西部协作项目30个（省定目标40个，进度滞后）。"),
+        "{december}"
+    );
+    assert!(december.contains("合计/2项/350/0/1项完成"), "{december}");
+    assert!(
+        december.contains("对口工作2项、1项完成省定目标"),
+        "the overview names it: {december}"
+    );
+    // In September 30 of 40 projects is on schedule (≥ 40 × 9 ÷ 12) and the funds already exceed.
+    let september = compose("office", 9).await;
+    assert!(
+        september.contains("东西部协作：安排东西部协作项目30个，各项指标均按序时推进。"),
+        "{september}"
+    );
+    assert!(
+        september.contains("各项指标均提前超额完成省定目标任务"),
+        "{september}"
+    );
+    // A district's liaison has no programmes: no section.
+    assert!(!compose("area", 12).await.contains("对口工作"));
+}
