@@ -59,6 +59,8 @@ struct MatrixPage {
     years: Vec<Opt>,
     kinds: Vec<Opt>,
     month: String,
+    /// The filter as a query string, for the export link.
+    query: String,
     /// The indicator names across the programmes, common ones first.
     columns: Vec<String>,
     rows: Vec<(ProgrammeRow, Vec<Option<MatrixCell>>)>,
@@ -167,12 +169,121 @@ pub async fn matrix(
             ProgrammeKind::label,
         ),
         month: page.as_of.clone(),
+        query: {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            if let Some(y) = filter.year {
+                q.append_pair("year", &y.to_string());
+            }
+            if let Some(k) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
+                q.append_pair("kind", k);
+            }
+            q.append_pair("month", &page.as_of);
+            q.finish()
+        },
         columns,
         rows,
         tiles,
         filter,
         can_manage: user.viewer.is_office(),
     }))
+}
+
+/// `GET /assistance/export.xlsx?year=&kind=&month=`: every indicator of the filtered
+/// programmes with its target, actual and status, and every fund with what was paid out.
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    use hezuo_office::export::{BookSheet, Cell, Column, ColumnKind::*, ListSheet};
+    let (filter, _) = filter_of(&state, &user.viewer, raw.as_deref()).await?;
+    let page = state
+        .store
+        .programmes(&user.viewer, &filter, this_month())
+        .await?;
+    let year = filter.year.map_or_else(String::new, |y| format!("{y}年"));
+    let scope = crate::export::scope_line(
+        &format!("{year}，按{}序时进度评价", page.as_of),
+        &user.user.display_name,
+    );
+    let columns = vec![
+        Column::new("类型", Text, 16.0),
+        Column::new("结对地区", Text, 24.0),
+        Column::new("指标", Text, 18.0),
+        Column::new("单位", Text, 8.0),
+        Column::new("省定目标", Text, 12.0),
+        Column::new("完成", Text, 12.0),
+        Column::new("完成率", Text, 10.0),
+        Column::new("统计至", Text, 10.0),
+        Column::new("状态", Text, 14.0),
+    ];
+    let mut rows = Vec::new();
+    for p in &page.items {
+        for i in &p.indicators {
+            rows.push(vec![
+                Cell::Text(p.kind_label.clone()),
+                Cell::Text(p.partner_region.clone()),
+                Cell::Text(i.name.clone()),
+                Cell::Text(i.unit.clone()),
+                Cell::Text(i.target.clone()),
+                Cell::Text(i.actual.clone()),
+                Cell::Text(i.rate.clone()),
+                Cell::Text(i.as_of.clone().unwrap_or_default()),
+                Cell::Text(i.status_label.clone()),
+            ]);
+        }
+    }
+    let fund_columns = vec![
+        Column::new("类型", Text, 16.0),
+        Column::new("结对地区", Text, 24.0),
+        Column::new("援助项目", Text, 32.0),
+        Column::new("安排资金（万元）", Wan, 16.0),
+        Column::new("已拨付（万元）", Wan, 16.0),
+        Column::new("余额（万元）", Wan, 14.0),
+        Column::new("拨付笔数", Integer, 10.0),
+    ];
+    let mut fund_rows = Vec::new();
+    for p in &page.items {
+        for f in state.store.funds(&user.viewer, p.id).await? {
+            fund_rows.push(vec![
+                Cell::Text(p.kind_label.clone()),
+                Cell::Text(p.partner_region.clone()),
+                Cell::Text(f.project.clone()),
+                Cell::Yuan(f.allocated),
+                Cell::Yuan(f.disbursed),
+                Cell::Yuan(f.balance()),
+                Cell::Int(f.disbursements.len() as i64),
+            ]);
+        }
+    }
+    let city = &state.config.city_name;
+    let (t1, t2) = (
+        format!("{city}{year}对口工作指标完成情况"),
+        format!("{city}{year}对口援助资金安排和拨付情况"),
+    );
+    let sheets = [
+        BookSheet {
+            list: ListSheet {
+                sheet_name: "指标完成情况",
+                title: &t1,
+                scope: &scope,
+                columns: &columns,
+            },
+            rows,
+            chart: None,
+        },
+        BookSheet {
+            list: ListSheet {
+                sheet_name: "援助资金",
+                title: &t2,
+                scope: &scope,
+                columns: &fund_columns,
+            },
+            rows: fund_rows,
+            chart: None,
+        },
+    ];
+    crate::export::book_download(&sheets, "对口工作", "assistance")
 }
 
 // ---- one programme -------------------------------------------------------------------------

@@ -137,6 +137,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
             get(assistance::matrix).post(assistance::create_programme),
         )
         .route("/assistance/new", get(assistance::new_programme))
+        .route("/assistance/export.xlsx", get(assistance::export))
         .route("/assistance/{id}", get(assistance::detail))
         .route(
             "/assistance/{id}/indicators",

@@ -304,3 +304,29 @@ async fn the_bulletin_states_each_programme_in_the_offices_words() {
     // A district's liaison has no programmes: no section.
     assert!(!compose("area", 12).await.contains("对口工作"));
 }
+
+#[tokio::test]
+async fn the_matrix_exports_each_roles_own_programmes() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    for (user, xinjiang, sichuan) in [
+        ("office", true, true),
+        ("unit", true, false),
+        ("area", false, false),
+    ] {
+        let mut c = app.login_as(user).await;
+        let resp = c
+            .get("/assistance/export.xlsx?year=2024&month=2024-12")
+            .await;
+        resp.assert_status(StatusCode::OK);
+        let text = format!("{:?}", hezuo_office::book::read_book(&resp.bytes).unwrap());
+        assert_eq!(text.contains("新疆阿克苏地区柯坪县"), xinjiang, "{user}");
+        assert_eq!(text.contains("四川省广安市"), sichuan, "{user}");
+        if xinjiang {
+            assert!(
+                text.contains("超额完成") && text.contains("湖州新村建设"),
+                "{user}: {text}"
+            );
+        }
+    }
+}
