@@ -175,24 +175,8 @@ pub const SCALE: i64 = 100;
 /// An amount as typed ("1540", "1.5", "2,838", "１．５"), in hundredths; `None` if it is not a
 /// non-negative number with at most two decimals.
 pub fn parse_amount(text: &str) -> Option<i64> {
-    let t: String = crate::cells::half_width(text)
-        .chars()
-        .filter(|c| *c != ',')
-        .collect();
-    let t = t.trim();
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    if whole.is_empty()
-        || frac.len() > 2
-        || !whole
-            .chars()
-            .chain(frac.chars())
-            .all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
-    whole.checked_mul(SCALE)?.checked_add(frac)
+    let t: String = text.chars().filter(|c| !matches!(c, ',' | '，')).collect();
+    crate::money::decimal_to_scaled(&t, SCALE).ok()
 }
 
 /// Hundredths as text without trailing zeros: 154000 → "1540", 150 → "1.5".

@@ -12,6 +12,7 @@ pub mod code;
 pub mod figures;
 pub mod key_item;
 pub mod money;
+pub mod platform;
 pub mod progress;
 pub mod project;
 pub mod stage;

@@ -111,6 +111,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_assistance.sql"),
         postgres: include_str!("../migrations/postgres/0009_assistance.sql"),
     },
+    Migration {
+        version: 10,
+        name: "coop_platforms",
+        sqlite: include_str!("../migrations/sqlite/0010_coop_platforms.sql"),
+        postgres: include_str!("../migrations/postgres/0010_coop_platforms.sql"),
+    },
 ];
 
 pub fn now_text() -> String {

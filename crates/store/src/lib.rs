@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod assistance;
 mod audit;
 pub mod auth;
+pub mod coop_platform;
 mod db;
 pub mod demo;
 pub mod dict;

@@ -35,6 +35,8 @@ mod assistance;
 mod audit;
 #[path = "contract/concurrency.rs"]
 mod concurrency;
+#[path = "contract/coop_platforms.rs"]
+mod coop_platforms;
 #[path = "contract/dictionaries.rs"]
 mod dictionaries;
 #[path = "contract/imports.rs"]
