@@ -23,6 +23,7 @@
 
 mod assistance;
 mod key_items;
+mod platforms;
 
 use crate::auth::UserInput;
 use crate::dict::DictKind;
@@ -3994,6 +3995,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, StoreError> {
     if let Some(login) = assistance::load(store, &viewer, &system, DEMO_PASSWORD).await? {
         users.push(login);
     }
+    platforms::load(store, &viewer, &system).await?;
     Ok(DemoSummary {
         projects: plans.len(),
         users,

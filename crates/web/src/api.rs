@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
             "/assistance/programmes/{id}",
             get(crate::assistance::api_programme),
         )
+        .route("/platforms", get(crate::coop_platform::api_list))
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -57,12 +58,12 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "hezuo 区域合作办 API", version = "1", description = "项目库、重点事项、合作协议、考核与对口工作接口。金额以元为单位（整数），日期为 YYYY-MM-DD。"),
+    info(title = "hezuo 区域合作办 API", version = "1", description = "项目库、重点事项、合作协议、考核与对口工作、平台飞地接口。金额以元为单位（整数），日期为 YYYY-MM-DD。"),
     paths(list_projects, get_project, create_project, update_project, transition_project,
         crate::stats::signing, crate::stats::investment,
         crate::key_item::api_list, crate::key_item::api_get, crate::key_item::api_agreements,
         crate::key_item::api_agreement, crate::key_item::api_assessment,
-        crate::assistance::api_programmes, crate::assistance::api_programme),
+        crate::assistance::api_programmes, crate::assistance::api_programme, crate::coop_platform::api_list),
     components(schemas(crate::stats::SigningJson, crate::stats::InvestmentJson, crate::stats::TierJson,
         crate::stats::GroupJson, hezuo_store::stats::LightCounts, ProjectPage, ProjectRow, ProjectDetail, ListEntry, StageChange, ProjectInput, ProjectUpdate, TransitionRequest, ErrorBody, FieldError,
         hezuo_store::key_item::KeyItemPage, hezuo_store::key_item::KeyItemRow, hezuo_store::key_item::KeyItemDetail,
@@ -73,7 +74,9 @@ impl Modify for BearerAuth {
         hezuo_store::assessment::AssessmentReport, hezuo_store::assessment::UnitAssessment, hezuo_store::assessment::AdjustmentRow,
         hezuo_domain::assessment::AssessmentRules, hezuo_domain::assessment::UnitRecord, hezuo_domain::assessment::Score,
         hezuo_store::assistance::ProgrammePage, hezuo_store::assistance::ProgrammeRow, hezuo_store::assistance::IndicatorRow,
-        hezuo_store::assistance::FundRow, hezuo_store::assistance::DisbursementRow, crate::assistance::ProgrammeDetail)),
+        hezuo_store::assistance::FundRow, hezuo_store::assistance::DisbursementRow, crate::assistance::ProgrammeDetail,
+        hezuo_store::coop_platform::PlatformPage, hezuo_store::coop_platform::PlatformRow, hezuo_store::coop_platform::FiguresRow,
+        hezuo_store::coop_platform::PlatformFigures, hezuo_store::coop_platform::PlatformYoy, hezuo_store::coop_platform::Settlement)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -9,6 +9,7 @@ mod auth;
 pub mod bulletin;
 mod charts;
 mod cockpit;
+mod coop_platform;
 mod error;
 pub mod export;
 mod form;
@@ -148,6 +149,12 @@ pub fn app(store: Store, config: WebConfig) -> Router {
             "/assistance/funds/{id}/disburse",
             post(assistance::disburse),
         )
+        .route(
+            "/platforms",
+            get(coop_platform::list).post(coop_platform::create),
+        )
+        .route("/platforms/{id}", get(coop_platform::detail))
+        .route("/platforms/{id}/figures", post(coop_platform::set_figures))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/export.xlsx", get(admin::export_users))

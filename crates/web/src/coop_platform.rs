@@ -1,0 +1,274 @@
+//! 平台 · 飞地 pages and API: the platforms and enclaves with their year-to-date figures, 同比,
+//! and an enclave's shares due to its partner against what arrived; a platform's page with its
+//! history and the form to file a month's figures (the office or the district's liaison).
+
+use crate::AppState;
+use crate::auth::{Chrome, CurrentUser};
+use crate::error::{ApiError, AppError, PathOr404};
+use crate::form::{parse_body, parse_query};
+use crate::progress::this_month;
+use crate::views::{Opt, html};
+use askama::Template;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use hezuo_domain::platform::{PlatformInput, PlatformKind};
+use hezuo_domain::{Month, Role, Yuan};
+use hezuo_store::StoreError;
+use hezuo_store::coop_platform::{
+    FiguresRow, PlatformFigures, PlatformFilter, PlatformPage, PlatformRow,
+};
+use serde::Deserialize;
+
+/// Yuan as 亿元 with two decimals, as platform reports state them.
+fn yi(yuan: i64) -> String {
+    Yuan(yuan).yi_text(2)
+}
+
+#[derive(Template)]
+#[template(path = "platforms/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    page: PlatformPage,
+    kinds: Vec<Opt>,
+    kind: String,
+    can_manage: bool,
+    form: PlatformInput,
+    districts: Vec<Opt>,
+    errors: Vec<hezuo_domain::FieldError>,
+}
+
+impl ListPage {
+    fn yi(&self, yuan: &i64) -> String {
+        yi(*yuan)
+    }
+
+    fn error(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &CurrentUser,
+    filter: &PlatformFilter,
+    form: PlatformInput,
+    errors: Vec<hezuo_domain::FieldError>,
+) -> Result<ListPage, AppError> {
+    let page = state
+        .store
+        .coop_platforms(&user.viewer, filter, this_month())
+        .await?;
+    Ok(ListPage {
+        chrome: Chrome::new(state, user, "platforms"),
+        page,
+        kinds: Opt::of(&PlatformKind::ALL, PlatformKind::code, PlatformKind::label),
+        kind: filter.kind.clone().unwrap_or_default(),
+        can_manage: user.viewer.is_office(),
+        form,
+        districts: crate::views::Lookups::load(state, &user.viewer)
+            .await?
+            .districts,
+        errors,
+    })
+}
+
+/// `GET /platforms?year=&month=&kind=`.
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let filter: PlatformFilter = parse_query(raw.as_deref())?;
+    let page = list_page(&state, &user, &filter, PlatformInput::default(), Vec::new()).await?;
+    Ok(html(&page))
+}
+
+/// `POST /platforms`: a new platform or enclave (office).
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let form: PlatformInput = parse_body(req).await?;
+    let errors = match form.validate() {
+        Ok(p) => match state
+            .store
+            .create_coop_platform(&user.viewer, &user.actor, &p)
+            .await
+        {
+            Ok(id) => return Ok(Redirect::to(&format!("/platforms/{id}")).into_response()),
+            Err(StoreError::Conflict(message) | StoreError::Invalid { message, .. }) => {
+                vec![hezuo_domain::FieldError {
+                    field: "name".into(),
+                    message,
+                }]
+            }
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
+    let page = list_page(&state, &user, &PlatformFilter::default(), form, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "platforms/detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    p: PlatformRow,
+    history: Vec<FiguresRow>,
+    can_report: bool,
+    month: String,
+    notice: String,
+}
+
+impl DetailPage {
+    fn yi(&self, yuan: &i64) -> String {
+        yi(*yuan)
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    notice: String,
+) -> Result<DetailPage, AppError> {
+    let history = state.store.platform_history(&user.viewer, id).await?;
+    let page = state
+        .store
+        .coop_platforms(&user.viewer, &PlatformFilter::default(), this_month())
+        .await?;
+    let p = page
+        .items
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound)?;
+    Ok(DetailPage {
+        chrome: Chrome::new(state, user, "platforms"),
+        can_report: user.viewer.is_office() || user.viewer.role == Role::Area,
+        month: this_month().to_string(),
+        p,
+        history,
+        notice,
+    })
+}
+
+/// `GET /platforms/{id}`.
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(id): PathOr404<i64>,
+) -> Result<Response, AppError> {
+    Ok(html(&detail_page(&state, &user, id, String::new()).await?))
+}
+
+/// A month's figures as typed, in 万元 (projects a count).
+#[derive(Debug, Deserialize)]
+struct FiguresForm {
+    month: String,
+    #[serde(default)]
+    version: Option<i64>,
+    fixed_asset_investment: String,
+    industrial_output: String,
+    projects: String,
+    projects_investment: String,
+    tax: String,
+    #[serde(default)]
+    output_arrived: String,
+    #[serde(default)]
+    tax_arrived: String,
+}
+
+impl FiguresForm {
+    fn figures(&self) -> Result<(Month, PlatformFigures), StoreError> {
+        let month = Month::parse(&self.month)
+            .ok_or_else(|| StoreError::invalid("month", "请填写统计月份，如 2024-11"))?;
+        let wan = |label: &str, t: &str| -> Result<i64, StoreError> {
+            if t.trim().is_empty() {
+                return Ok(0);
+            }
+            Yuan::parse_wan(t)
+                .map(|y| y.0)
+                .map_err(|e| StoreError::invalid("figures", format!("{label}：{e}")))
+        };
+        let projects =
+            match self.projects.trim() {
+                "" => 0,
+                t => t.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                    StoreError::invalid("projects", format!("引进项目“{t}”不是个数"))
+                })?,
+            };
+        Ok((
+            month,
+            PlatformFigures {
+                fixed_asset_investment: wan("固定资产投资", &self.fixed_asset_investment)?,
+                industrial_output: wan("规上工业总产值", &self.industrial_output)?,
+                projects,
+                projects_investment: wan("引进项目总投资", &self.projects_investment)?,
+                tax: wan("税收", &self.tax)?,
+                output_arrived: wan("产值分成实到", &self.output_arrived)?,
+                tax_arrived: wan("税收分成实到", &self.tax_arrived)?,
+            },
+        ))
+    }
+}
+
+/// `POST /platforms/{id}/figures`: a month's year-to-date figures, against the version read.
+pub async fn set_figures(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(id): PathOr404<i64>,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let form: FiguresForm = parse_body(req).await?;
+    let result = match form.figures() {
+        Ok((month, figures)) => {
+            state
+                .store
+                .set_platform_figures(&user.viewer, &user.actor, id, month, &figures, form.version)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/platforms/{id}")).into_response()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => {
+            let status = if matches!(e, StoreError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let notice = AppError::from(e).to_string();
+            Ok((status, html(&detail_page(&state, &user, id, notice).await?)).into_response())
+        }
+    }
+}
+
+/// Platforms and enclaves in the caller's scope with their year-to-date figures, 同比 and, for
+/// an enclave, the shares due to its partner against what arrived.
+#[utoipa::path(get, path = "/api/v1/platforms", params(PlatformFilter), tag = "platforms",
+    responses((status = 200, description = "成功", body = PlatformPage), (status = 401, description = "未登录或令牌无效", body = crate::error::ErrorBody),
+        (status = 422, description = "参数未通过校验", body = crate::error::ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<PlatformPage>, ApiError> {
+    let filter: PlatformFilter = parse_query(raw.as_deref())?;
+    Ok(Json(
+        state
+            .store
+            .coop_platforms(&user.viewer, &filter, this_month())
+            .await?,
+    ))
+}
