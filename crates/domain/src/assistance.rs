@@ -281,6 +281,149 @@ impl ProgrammeInput {
     }
 }
 
+/// A person dispatched (挂职干部, 专业技术人才, 柔性专家 …) as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PersonInput {
+    pub name: String,
+    pub role: String,
+    /// 第N批.
+    pub batch: String,
+    pub place: String,
+    /// YYYY-MM-DD.
+    pub start_on: String,
+    /// YYYY-MM-DD, empty while serving.
+    pub end_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub role: String,
+    pub batch: String,
+    pub place: String,
+    pub start_on: chrono::NaiveDate,
+    pub end_on: Option<chrono::NaiveDate>,
+}
+
+fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, message: &str) {
+    if value.trim().is_empty() {
+        errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+}
+
+fn day(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    label: &str,
+    text: &str,
+) -> Option<chrono::NaiveDate> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let d = crate::key_item::due_date(text);
+    if d.is_none() {
+        errors.push(FieldError {
+            field: field.into(),
+            message: format!("{label}“{}”不是有效日期，请写成 2024-03-01", text.trim()),
+        });
+    }
+    d
+}
+
+impl PersonInput {
+    pub fn validate(&self) -> Result<Person, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        required(&mut errors, "name", &self.name, "请填写姓名");
+        required(
+            &mut errors,
+            "role",
+            &self.role,
+            "请填写类别，如 挂职干部、专业技术人才",
+        );
+        required(&mut errors, "start_on", &self.start_on, "请填写开始日期");
+        let start = day(&mut errors, "start_on", "开始日期", &self.start_on);
+        let end = day(&mut errors, "end_on", "结束日期", &self.end_on);
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            errors.push(FieldError {
+                field: "end_on".into(),
+                message: "结束日期不能早于开始日期".into(),
+            });
+        }
+        match start {
+            Some(start_on) if errors.is_empty() => Ok(Person {
+                name: self.name.trim().into(),
+                role: self.role.trim().into(),
+                batch: self.batch.trim().into(),
+                place: self.place.trim().into(),
+                start_on,
+                end_on: end,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A consumption-assistance sale (消费帮扶) as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SaleInput {
+    pub product: String,
+    /// Where the product comes from, e.g. 四川省广安市.
+    pub region: String,
+    pub amount_wan: String,
+    pub sold_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sale {
+    pub product: String,
+    pub region: String,
+    pub amount: Yuan,
+    pub sold_on: chrono::NaiveDate,
+}
+
+impl SaleInput {
+    pub fn validate(&self) -> Result<Sale, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        required(&mut errors, "product", &self.product, "请填写产品");
+        required(&mut errors, "region", &self.region, "请填写产地");
+        required(&mut errors, "sold_on", &self.sold_on, "请填写销售日期");
+        let amount = match Yuan::parse_wan(&self.amount_wan) {
+            Ok(v) if v.0 > 0 => Some(v),
+            Ok(_) => {
+                errors.push(FieldError {
+                    field: "amount_wan".into(),
+                    message: "销售金额应大于0".into(),
+                });
+                None
+            }
+            Err(e) => {
+                errors.push(FieldError {
+                    field: "amount_wan".into(),
+                    message: format!("销售金额：{e}"),
+                });
+                None
+            }
+        };
+        let sold_on = day(&mut errors, "sold_on", "销售日期", &self.sold_on);
+        match (amount, sold_on) {
+            (Some(amount), Some(sold_on)) if errors.is_empty() => Ok(Sale {
+                product: self.product.trim().into(),
+                region: self.region.trim().into(),
+                amount,
+                sold_on,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,5 +505,36 @@ mod tests {
         let errors = ProgrammeInput::default().validate().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["year", "kind", "partner_region"]);
+    }
+
+    #[test]
+    fn people_and_sales_say_what_is_wrong() {
+        let errors = PersonInput {
+            name: "张三".into(),
+            role: "挂职干部".into(),
+            start_on: "2024-03-01".into(),
+            end_on: "2023-03-01".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(errors[0].message, "结束日期不能早于开始日期");
+        let sale = SaleInput {
+            product: "白叶一号茶叶".into(),
+            region: "四川省广安市".into(),
+            amount_wan: "12.5".into(),
+            sold_on: "2024.5.20".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(sale.amount, Yuan(125_000));
+        let bad = SaleInput {
+            amount_wan: "0".into(),
+            ..SaleInput::default()
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["product", "region", "sold_on", "amount_wan"]);
     }
 }

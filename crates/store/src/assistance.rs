@@ -7,8 +7,8 @@ use crate::audit::{self, Actor};
 use crate::db::{Sql, Store, StoreError, now_text, unique_as_conflict};
 use chrono::NaiveDate;
 use hezuo_domain::assistance::{
-    IndicatorStatus, Programme, ProgrammeKind, amount_text, check_disbursement, indicator_status,
-    months_elapsed, programme_status,
+    IndicatorStatus, Person, Programme, ProgrammeKind, Sale, amount_text, check_disbursement,
+    indicator_status, months_elapsed, programme_status,
 };
 use hezuo_domain::{ItemScope, Month, Viewer, Yuan};
 use serde::{Deserialize, Serialize};
@@ -100,6 +100,27 @@ impl FundRow {
     pub fn balance(&self) -> i64 {
         self.allocated - self.disbursed
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub batch: String,
+    pub place: String,
+    pub start_on: String,
+    pub end_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct SaleRow {
+    pub id: i64,
+    pub product: String,
+    pub region: String,
+    /// Yuan.
+    pub amount: i64,
+    pub sold_on: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -570,5 +591,123 @@ impl Store {
             out.push(self.fund(viewer, id).await?);
         }
         Ok(out)
+    }
+
+    /// Records a person dispatched (office, or the programme's team).
+    pub async fn add_person(
+        &self,
+        viewer: &Viewer,
+        actor: &Actor,
+        programme_id: i64,
+        p: &Person,
+    ) -> Result<i64, StoreError> {
+        let team = self.programme_team(viewer, programme_id).await?;
+        if !may_change(viewer, team) {
+            return Err(StoreError::invalid(
+                "",
+                "只有合作办或该项工作的前方指挥部可以登记人员",
+            ));
+        }
+        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assistance_people (programme_id, name, role, batch, place, start_on, end_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(programme_id)
+        .bind(p.name.clone())
+        .bind(p.role.clone())
+        .bind(p.batch.clone())
+        .bind(p.place.clone())
+        .bind(day(p.start_on))
+        .bind(p.end_on.map(day))
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = serde_json::json!({"programme_id": programme_id, "name": p.name, "role": p.role, "batch": p.batch,
+            "place": p.place, "start_on": p.start_on, "end_on": p.end_on});
+        audit::write(
+            &mut tx,
+            actor,
+            "create",
+            "assistance_person",
+            Some(id),
+            None::<&()>,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// People dispatched on a programme, by start.
+    pub async fn people(
+        &self,
+        viewer: &Viewer,
+        programme_id: i64,
+    ) -> Result<Vec<PersonRow>, StoreError> {
+        self.programme_team(viewer, programme_id).await?;
+        Ok(sqlx::query_as(
+            "SELECT id, name, role, batch, place, start_on, end_on FROM assistance_people WHERE programme_id = $1 ORDER BY start_on, id",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records a consumption-assistance sale (office, or the programme's team).
+    pub async fn add_sale(
+        &self,
+        viewer: &Viewer,
+        actor: &Actor,
+        programme_id: i64,
+        sale: &Sale,
+    ) -> Result<i64, StoreError> {
+        let team = self.programme_team(viewer, programme_id).await?;
+        if !may_change(viewer, team) {
+            return Err(StoreError::invalid(
+                "",
+                "只有合作办或该项工作的前方指挥部可以登记消费帮扶",
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assistance_sales (programme_id, product, region, amount, sold_on) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(programme_id)
+        .bind(sale.product.clone())
+        .bind(sale.region.clone())
+        .bind(sale.amount.0)
+        .bind(sale.sold_on.format("%Y-%m-%d").to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = serde_json::json!({"programme_id": programme_id, "product": sale.product, "region": sale.region,
+            "amount": sale.amount.0, "sold_on": sale.sold_on});
+        audit::write(
+            &mut tx,
+            actor,
+            "create",
+            "assistance_sale",
+            Some(id),
+            None::<&()>,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Sales recorded on a programme, newest first.
+    pub async fn sales(
+        &self,
+        viewer: &Viewer,
+        programme_id: i64,
+    ) -> Result<Vec<SaleRow>, StoreError> {
+        self.programme_team(viewer, programme_id).await?;
+        Ok(sqlx::query_as(
+            "SELECT id, product, region, amount, sold_on FROM assistance_sales WHERE programme_id = $1 ORDER BY sold_on DESC, id DESC",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
             "/assistance/programmes/{id}",
             get(crate::assistance::api_programme),
         )
-        .route("/platforms", get(crate::coop_platform::api_list))
+        .route("/platforms", get(crate::coop_platform::api_platforms))
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -63,7 +63,7 @@ impl Modify for BearerAuth {
         crate::stats::signing, crate::stats::investment,
         crate::key_item::api_list, crate::key_item::api_get, crate::key_item::api_agreements,
         crate::key_item::api_agreement, crate::key_item::api_assessment,
-        crate::assistance::api_programmes, crate::assistance::api_programme, crate::coop_platform::api_list),
+        crate::assistance::api_programmes, crate::assistance::api_programme, crate::coop_platform::api_platforms),
     components(schemas(crate::stats::SigningJson, crate::stats::InvestmentJson, crate::stats::TierJson,
         crate::stats::GroupJson, hezuo_store::stats::LightCounts, ProjectPage, ProjectRow, ProjectDetail, ListEntry, StageChange, ProjectInput, ProjectUpdate, TransitionRequest, ErrorBody, FieldError,
         hezuo_store::key_item::KeyItemPage, hezuo_store::key_item::KeyItemRow, hezuo_store::key_item::KeyItemDetail,
@@ -75,6 +75,7 @@ impl Modify for BearerAuth {
         hezuo_domain::assessment::AssessmentRules, hezuo_domain::assessment::UnitRecord, hezuo_domain::assessment::Score,
         hezuo_store::assistance::ProgrammePage, hezuo_store::assistance::ProgrammeRow, hezuo_store::assistance::IndicatorRow,
         hezuo_store::assistance::FundRow, hezuo_store::assistance::DisbursementRow, crate::assistance::ProgrammeDetail,
+        hezuo_store::assistance::PersonRow, hezuo_store::assistance::SaleRow,
         hezuo_store::coop_platform::PlatformPage, hezuo_store::coop_platform::PlatformRow, hezuo_store::coop_platform::FiguresRow,
         hezuo_store::coop_platform::PlatformFigures, hezuo_store::coop_platform::PlatformYoy, hezuo_store::coop_platform::Settlement)),
     modifiers(&BearerAuth),

@@ -19,7 +19,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use hezuo_domain::assistance::{COMMON_INDICATORS, ProgrammeInput, ProgrammeKind, parse_amount};
 use hezuo_domain::{Month, Viewer, Yuan};
 use hezuo_store::StoreError;
-use hezuo_store::assistance::{FundRow, ProgrammeFilter, ProgrammePage, ProgrammeRow};
+use hezuo_store::assistance::{
+    FundRow, PersonRow, ProgrammeFilter, ProgrammePage, ProgrammeRow, SaleRow,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -294,6 +296,8 @@ struct DetailPage {
     chrome: Chrome,
     p: ProgrammeRow,
     funds: Vec<FundRow>,
+    people: Vec<PersonRow>,
+    sales: Vec<SaleRow>,
     month: String,
     can_change: bool,
     can_set_targets: bool,
@@ -304,6 +308,10 @@ struct DetailPage {
 }
 
 impl DetailPage {
+    fn sales_total(&self) -> i64 {
+        self.sales.iter().map(|s| s.amount).sum()
+    }
+
     fn money(&self, yuan: impl std::borrow::Borrow<i64>) -> String {
         wan_display(*yuan.borrow())
     }
@@ -325,6 +333,8 @@ async fn detail_page(
         .find(|p| p.id == id)
         .ok_or(AppError::NotFound)?;
     let funds = state.store.funds(&user.viewer, id).await?;
+    let people = state.store.people(&user.viewer, id).await?;
+    let sales = state.store.sales(&user.viewer, id).await?;
     let team = p.team_unit_id;
     Ok(DetailPage {
         chrome: Chrome::new(state, user, "assistance"),
@@ -338,6 +348,8 @@ async fn detail_page(
         today: today().to_string(),
         p,
         funds,
+        people,
+        sales,
         notice,
     })
 }
@@ -487,6 +499,60 @@ pub async fn disburse(
     }
 }
 
+/// The first problem of a form, as the programme page's notice.
+fn first_problem(errors: Vec<hezuo_domain::FieldError>) -> StoreError {
+    let message = errors
+        .into_iter()
+        .map(|e| e.message)
+        .collect::<Vec<_>>()
+        .join("；");
+    StoreError::invalid("", message)
+}
+
+/// `POST /assistance/{id}/people`: a person dispatched.
+pub async fn add_person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(id): PathOr404<i64>,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let form: hezuo_domain::assistance::PersonInput = parse_body(req).await?;
+    let result = match form.validate() {
+        Ok(p) => state
+            .store
+            .add_person(&user.viewer, &user.actor, id, &p)
+            .await
+            .map(|_| ()),
+        Err(errors) => Err(first_problem(errors)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/assistance/{id}")).into_response()),
+        Err(e) => refused(&state, &user, id, e).await,
+    }
+}
+
+/// `POST /assistance/{id}/sales`: a consumption-assistance sale.
+pub async fn add_sale(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathOr404(id): PathOr404<i64>,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let form: hezuo_domain::assistance::SaleInput = parse_body(req).await?;
+    let result = match form.validate() {
+        Ok(sale) => state
+            .store
+            .add_sale(&user.viewer, &user.actor, id, &sale)
+            .await
+            .map(|_| ()),
+        Err(errors) => Err(first_problem(errors)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/assistance/{id}")).into_response()),
+        Err(e) => refused(&state, &user, id, e).await,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "assistance/form.html")]
 struct NewPage {
@@ -581,6 +647,8 @@ pub struct ProgrammeDetail {
     #[serde(flatten)]
     pub programme: ProgrammeRow,
     pub funds: Vec<FundRow>,
+    pub people: Vec<PersonRow>,
+    pub sales: Vec<SaleRow>,
 }
 
 /// Paired-assistance programmes in the caller's scope, each indicator with its status at the
@@ -621,5 +689,12 @@ pub async fn api_programme(
         .find(|p| p.id == id)
         .ok_or(AppError::NotFound)?;
     let funds = state.store.funds(&user.viewer, id).await?;
-    Ok(Json(ProgrammeDetail { programme, funds }))
+    let people = state.store.people(&user.viewer, id).await?;
+    let sales = state.store.sales(&user.viewer, id).await?;
+    Ok(Json(ProgrammeDetail {
+        programme,
+        funds,
+        people,
+        sales,
+    }))
 }

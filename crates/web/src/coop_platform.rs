@@ -259,7 +259,7 @@ pub async fn set_figures(
 #[utoipa::path(get, path = "/api/v1/platforms", params(PlatformFilter), tag = "platforms",
     responses((status = 200, description = "成功", body = PlatformPage), (status = 401, description = "未登录或令牌无效", body = crate::error::ErrorBody),
         (status = 422, description = "参数未通过校验", body = crate::error::ErrorBody)))]
-pub async fn api_list(
+pub async fn api_platforms(
     State(state): State<AppState>,
     user: CurrentUser,
     RawQuery(raw): RawQuery,

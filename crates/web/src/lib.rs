@@ -145,6 +145,8 @@ pub fn app(store: Store, config: WebConfig) -> Router {
             post(assistance::set_indicator),
         )
         .route("/assistance/{id}/funds", post(assistance::add_fund))
+        .route("/assistance/{id}/people", post(assistance::add_person))
+        .route("/assistance/{id}/sales", post(assistance::add_sale))
         .route(
             "/assistance/funds/{id}/disburse",
             post(assistance::disburse),

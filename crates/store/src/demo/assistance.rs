@@ -194,5 +194,83 @@ pub(super) async fn load(
             }
         }
     }
+    people_and_sales(store, admin, actor).await?;
     Ok(login)
+}
+
+/// A few of the people dispatched to 柯坪县 and of the sales of 四川's produce.
+async fn people_and_sales(store: &Store, admin: &Viewer, actor: &Actor) -> Result<(), StoreError> {
+    use hezuo_domain::assistance::{PersonInput, SaleInput};
+    let page = store
+        .programmes(
+            admin,
+            &Default::default(),
+            Month::new(2024, 12).expect("a month"),
+        )
+        .await?;
+    let find = |kind: &str| page.items.iter().find(|p| p.kind == kind).map(|p| p.id);
+    if let Some(id) = find("aid_xinjiang") {
+        let people = [
+            (
+                "沈建华",
+                "挂职干部",
+                "第十一批",
+                "柯坪县委副书记",
+                "2023-02-20",
+            ),
+            (
+                "陆晓峰",
+                "挂职干部",
+                "第十一批",
+                "柯坪县发改委",
+                "2023-02-20",
+            ),
+            (
+                "钱敏",
+                "专业技术人才",
+                "第十一批",
+                "柯坪县人民医院",
+                "2024-03-05",
+            ),
+            (
+                "姚俊杰",
+                "柔性专家",
+                "第3批柔性援疆",
+                "柯坪县第一中学",
+                "2024-09-01",
+            ),
+        ];
+        for (name, role, batch, place, start) in people {
+            let p = PersonInput {
+                name: name.into(),
+                role: role.into(),
+                batch: batch.into(),
+                place: place.into(),
+                start_on: start.into(),
+                end_on: String::new(),
+            }
+            .validate()
+            .map_err(|e| StoreError::invalid("demo", format!("{e:?}")))?;
+            store.add_person(admin, actor, id, &p).await?;
+        }
+    }
+    if let Some(id) = find("east_west") {
+        let sales = [
+            ("广安龙安柚", "四川省广安市", "860", "2024-03-18"),
+            ("小金苹果", "四川省阿坝州小金县", "420", "2024-10-12"),
+            ("白叶一号茶叶", "四川省广安市", "1280", "2024-05-06"),
+        ];
+        for (product, region, wan, day) in sales {
+            let s = SaleInput {
+                product: product.into(),
+                region: region.into(),
+                amount_wan: wan.into(),
+                sold_on: day.into(),
+            }
+            .validate()
+            .map_err(|e| StoreError::invalid("demo", format!("{e:?}")))?;
+            store.add_sale(admin, actor, id, &s).await?;
+        }
+    }
+    Ok(())
 }

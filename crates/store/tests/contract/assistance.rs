@@ -12,6 +12,7 @@ contract!(
     indicators_are_read_against_time_elapsed_and_the_programme_takes_the_worst,
     a_fund_never_pays_out_more_than_it_was_given_even_concurrently,
     the_on_site_team_sees_and_reports_its_own_programme_only,
+    people_and_sales_are_recorded_by_the_team_and_seen_in_scope,
 );
 
 async fn programme(store: &Store, kind: &str, region: &str, team: Option<i64>) -> i64 {
@@ -308,5 +309,55 @@ async fn the_on_site_team_sees_and_reports_its_own_programme_only(store: Store) 
                 "",
             )
             .await,
+    );
+}
+
+async fn people_and_sales_are_recorded_by_the_team_and_seen_in_scope(store: Store) {
+    let w = World::build(&store).await;
+    let id = programme(&store, "east_west", "四川省广安市", Some(w.unit_1.id)).await;
+    let team = unit_viewer(Some(w.unit_1.id));
+    let person = hezuo_domain::assistance::PersonInput {
+        name: "王援".into(),
+        role: "挂职干部".into(),
+        batch: "第十二批".into(),
+        place: "广安市发改委".into(),
+        start_on: "2024-03-01".into(),
+        end_on: String::new(),
+    }
+    .validate()
+    .unwrap();
+    store
+        .add_person(&team, &actor(), id, &person)
+        .await
+        .unwrap();
+    let sale = hezuo_domain::assistance::SaleInput {
+        product: "白叶一号茶叶".into(),
+        region: "四川省广安市".into(),
+        amount_wan: "12.5".into(),
+        sold_on: "2024-05-20".into(),
+    }
+    .validate()
+    .unwrap();
+    store.add_sale(&team, &actor(), id, &sale).await.unwrap();
+    let people = store.people(&admin(), id).await.unwrap();
+    assert_eq!(
+        (people[0].name.as_str(), people[0].end_on.as_deref()),
+        ("王援", None)
+    );
+    assert_eq!(store.sales(&team, id).await.unwrap()[0].amount, 125_000);
+    expect_refused(
+        store
+            .add_sale(&unit_viewer(Some(w.unit_2.id)), &actor(), id, &sale)
+            .await,
+    );
+    expect_refused(store.people(&district_viewer(A), id).await);
+    expect_refused(
+        store
+            .add_person(&leader_viewer(w.leader_1.id), &actor(), id, &person)
+            .await,
+    );
+    assert_eq!(
+        store.audit_for("assistance_sale", 1).await.unwrap().len(),
+        1
     );
 }

@@ -330,3 +330,52 @@ async fn the_matrix_exports_each_roles_own_programmes() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_team_records_people_and_sales_and_a_bad_line_is_explained() {
+    let app = TestApp::spawn().await;
+    let (xj, _, _) = seed(&app).await;
+    let mut team = app.login_as("unit").await;
+    let person = [
+        ("name", "王援"),
+        ("role", "挂职干部"),
+        ("batch", "第十一批"),
+        ("place", "柯坪县发改委"),
+        ("start_on", "2024-03-01"),
+        ("end_on", "2023-01-01"),
+    ];
+    let bad = team
+        .post_form(&format!("/assistance/{xj}/people"), &person)
+        .await;
+    bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("结束日期不能早于开始日期"));
+    let mut good = person;
+    good[5] = ("end_on", "");
+    team.post_form(&format!("/assistance/{xj}/people"), &good)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let sale = [
+        ("product", "核桃"),
+        ("region", "新疆阿克苏地区柯坪县"),
+        ("amount_wan", "36.5"),
+        ("sold_on", "2024-11-11"),
+    ];
+    team.post_form(&format!("/assistance/{xj}/sales"), &sale)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let page = team.get(&format!("/assistance/{xj}")).await;
+    assert!(
+        page.text.contains("王援")
+            && page.text.contains("合计 1 人次")
+            && page.text.contains("36.5"),
+        "{}",
+        page.text
+    );
+    let token = app.api_token_for("unit").await;
+    let json = app
+        .api_get(&token, &format!("/api/v1/assistance/programmes/{xj}"))
+        .await
+        .json();
+    assert_eq!(json["people"][0]["name"], "王援");
+    assert_eq!(json["sales"][0]["amount"], 365_000);
+}
