@@ -36,6 +36,8 @@ pub enum ImportCommand {
     /// Key items (重点事项) of a plan or list; the plan may be in the title and is created
     /// when new; the same title in the same plan updates the item.
     KeyItems(ImportArgs),
+    /// 对口工作 indicators (target and actual by programme); year and month may be in the title.
+    Assistance(ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -140,6 +142,7 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<boo
         ImportCommand::Plans(a) => (ImportKind::Plans, a),
         ImportCommand::Progress(a) => (ImportKind::Progress, a),
         ImportCommand::KeyItems(a) => (ImportKind::KeyItems, a),
+        ImportCommand::Assistance(a) => (ImportKind::Assistance, a),
     };
     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
     let name = file

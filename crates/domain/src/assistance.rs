@@ -204,6 +204,11 @@ pub fn check_disbursement(allocated: Yuan, disbursed: Yuan, amount: Yuan) -> Res
     Ok(())
 }
 
+/// A programme's name when none is given: "2024年援疆（新疆阿克苏地区柯坪县）".
+pub fn default_name(year: i32, kind: ProgrammeKind, partner_region: &str) -> String {
+    format!("{year}年{}（{partner_region}）", kind.short())
+}
+
 /// A programme as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -265,7 +270,7 @@ impl ProgrammeInput {
         match (year, kind) {
             (Some(year), Some(kind)) if errors.is_empty() => {
                 let name = match self.name.trim() {
-                    "" => format!("{year}年{}（{}）", kind.short(), self.partner_region.trim()),
+                    "" => default_name(year, kind, self.partner_region.trim()),
                     n => n.to_string(),
                 };
                 Ok(Programme {
@@ -422,6 +427,20 @@ impl SaleInput {
             _ => Err(errors),
         }
     }
+}
+
+/// An indicator as a workbook row states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorRecord {
+    pub year: i32,
+    pub kind: ProgrammeKind,
+    pub partner_region: String,
+    pub name: String,
+    pub unit: String,
+    pub target_x100: i64,
+    pub actual_x100: i64,
+    /// The month the actual stands at.
+    pub as_of: Month,
 }
 
 #[cfg(test)]

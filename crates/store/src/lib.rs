@@ -7,6 +7,7 @@
 pub mod agreement;
 pub mod assessment;
 pub mod assistance;
+mod assistance_import;
 mod audit;
 pub mod auth;
 pub mod coop_platform;

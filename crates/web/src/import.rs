@@ -22,14 +22,23 @@ pub enum ImportKind {
     Progress,
     /// 重点事项: the office's plans and lists (only the office imports them).
     KeyItems,
+    /// 对口工作指标 (only the office imports them).
+    Assistance,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [
+    /// Whether every importing account may import this kind (key items and assistance
+    /// indicators are the office's).
+    pub fn for_everyone(self) -> bool {
+        !matches!(self, ImportKind::KeyItems | ImportKind::Assistance)
+    }
+
+    pub const ALL: [ImportKind; 5] = [
         ImportKind::Projects,
         ImportKind::Plans,
         ImportKind::Progress,
         ImportKind::KeyItems,
+        ImportKind::Assistance,
     ];
 
     /// As stored with uploads and mappings, and in URLs.
@@ -39,6 +48,7 @@ impl ImportKind {
             ImportKind::Plans => "plans",
             ImportKind::Progress => "progress",
             ImportKind::KeyItems => "key-items",
+            ImportKind::Assistance => "assistance",
         }
     }
 
@@ -52,6 +62,7 @@ impl ImportKind {
             ImportKind::Plans => "年度计划",
             ImportKind::Progress => "月度进展",
             ImportKind::KeyItems => "重点事项",
+            ImportKind::Assistance => "对口工作指标",
         }
     }
 
@@ -62,6 +73,7 @@ impl ImportKind {
             ImportKind::Plans => "个年度计划",
             ImportKind::Progress => "份月报",
             ImportKind::KeyItems => "项重点事项",
+            ImportKind::Assistance => "项指标",
         }
     }
 
@@ -71,6 +83,7 @@ impl ImportKind {
             ImportKind::Plans => PLAN_FIELDS,
             ImportKind::Progress => PROGRESS_FIELDS,
             ImportKind::KeyItems => hezuo_office::import::key_items::KEY_ITEM_FIELDS,
+            ImportKind::Assistance => hezuo_office::import::assistance::ASSISTANCE_FIELDS,
         }
     }
 
@@ -81,6 +94,7 @@ impl ImportKind {
             ImportKind::Plans => hezuo_office::import::records::plan_template(),
             ImportKind::Progress => hezuo_office::import::records::progress_template(),
             ImportKind::KeyItems => hezuo_office::import::key_items::key_item_template(),
+            ImportKind::Assistance => hezuo_office::import::assistance::assistance_template(),
         }
         .map_err(|e| e.to_string())
     }
@@ -309,6 +323,22 @@ pub async fn import_workbook(
                 .await?;
             (out, read.tables)
         }
+        ImportKind::Assistance => {
+            let current = hezuo_domain::cells::DateCell::Day(today).month();
+            let read = hezuo_office::import::assistance::read_assistance(
+                &book,
+                &vocab,
+                &remembered,
+                current,
+            );
+            if !report.take(&read) {
+                return Ok(report);
+            }
+            let out = store
+                .import_assistance(viewer, actor, &read.rows, &file, dry_run)
+                .await?;
+            (out, read.tables)
+        }
     };
     report.inserted = outcome.inserted;
     report.updated = outcome.updated;
@@ -416,6 +446,7 @@ impl ImportPage {
             ImportKind::Plans => ("/cockpit", "到驾驶舱查看"),
             ImportKind::Progress => ("/progress", "到月报审核查看"),
             ImportKind::KeyItems => ("/key-items", "到重点事项查看"),
+            ImportKind::Assistance => ("/assistance", "到对口工作查看"),
         }
     }
 }
@@ -426,7 +457,7 @@ fn page_of(state: &AppState, user: &CurrentUser, kind: ImportKind) -> ImportPage
         kind,
         kinds: ImportKind::ALL
             .into_iter()
-            .filter(|k| *k != ImportKind::KeyItems || user.viewer.is_office())
+            .filter(|k| k.for_everyone() || user.viewer.is_office())
             .collect(),
         // Without the template's unit: a column's own unit applies.
         fields: kind

@@ -4,6 +4,7 @@
 //! for them. What a column means can be overridden by the user ([`Mapping`]); the mapping is
 //! keyed by the header's [`Table::shape`] so the next file laid out the same way maps the same.
 
+pub mod assistance;
 pub mod key_items;
 pub mod project;
 pub mod records;

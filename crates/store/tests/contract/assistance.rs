@@ -13,6 +13,7 @@ contract!(
     a_fund_never_pays_out_more_than_it_was_given_even_concurrently,
     the_on_site_team_sees_and_reports_its_own_programme_only,
     people_and_sales_are_recorded_by_the_team_and_seen_in_scope,
+    an_indicator_import_creates_programmes_and_updates_on_reimport,
 );
 
 async fn programme(store: &Store, kind: &str, region: &str, team: Option<i64>) -> i64 {
@@ -360,4 +361,68 @@ async fn people_and_sales_are_recorded_by_the_team_and_seen_in_scope(store: Stor
         store.audit_for("assistance_sale", 1).await.unwrap().len(),
         1
     );
+}
+
+async fn an_indicator_import_creates_programmes_and_updates_on_reimport(store: Store) {
+    use hezuo_domain::assistance::{IndicatorRecord, ProgrammeKind};
+    use hezuo_domain::cells::Sourced;
+    World::build(&store).await;
+    let row = |n: usize, name: &str, actual: i64| Sourced {
+        sheet: "指标".into(),
+        row: n,
+        value: IndicatorRecord {
+            year: 2024,
+            kind: ProgrammeKind::EastWest,
+            partner_region: "四川省广安市".into(),
+            name: name.into(),
+            unit: "个".into(),
+            target_x100: 4000,
+            actual_x100: actual,
+            as_of: month("2024-11"),
+        },
+        columns: vec![],
+    };
+    let file = hezuo_store::import::ImportFile {
+        name: "指标.xlsx".into(),
+        sha256: "00".into(),
+    };
+    let rows = vec![row(3, "援助项目", 4200), row(4, "结对帮扶村", 1000)];
+    let refused = store
+        .import_assistance(&unit_viewer(None), &actor(), &rows, &file, false)
+        .await
+        .unwrap();
+    assert_eq!(refused.problems.len(), 1);
+    let done = store
+        .import_assistance(&admin(), &actor(), &rows, &file, false)
+        .await
+        .unwrap();
+    assert_eq!((done.inserted, done.updated), (2, 0));
+    let dup = store
+        .import_assistance(
+            &admin(),
+            &actor(),
+            &[row(3, "援助项目", 1), row(5, "援助项目", 2)],
+            &file,
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(dup.problems[0].message.contains("第3行"));
+    let again = store
+        .import_assistance(
+            &admin(),
+            &actor(),
+            &[row(3, "援助项目", 4300)],
+            &file,
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!((again.inserted, again.updated), (0, 1));
+    let page = store
+        .programmes(&admin(), &at("2024-11"), month("2024-11"))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].indicators[0].actual, "43");
 }

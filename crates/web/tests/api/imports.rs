@@ -514,3 +514,82 @@ async fn the_key_item_template_reads_back_as_an_import() {
         checked.text
     );
 }
+
+const AID: &str = "2024年1—11月对口工作主要指标完成情况\n\
+工作类型,结对地区,指标,单位,省定目标,完成\n\
+援疆,新疆阿克苏地区柯坪县,财政援助资金,万元,11000,10850\n\
+山海协作,丽水市云和县,消费帮扶,万元,3500,3710\n";
+
+#[tokio::test]
+async fn assistance_indicators_import_with_their_programmes_and_reimport_updates() {
+    let app = TestApp::spawn().await;
+    let mut office = app.login_as("office").await;
+    let csrf = office.csrf.clone();
+    let bad = AID.replace("援疆,", "援藏,").replace("3500", "三千五");
+    let checked = office
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "assistance")],
+            "指标.csv",
+            bad.as_bytes(),
+        )
+        .await;
+    assert!(
+        checked.text.contains("2 处问题")
+            && checked.text.contains("援藏")
+            && checked.text.contains("三千五"),
+        "{}",
+        checked.text
+    );
+    let good = office
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "assistance")],
+            "指标.csv",
+            AID.as_bytes(),
+        )
+        .await;
+    assert!(
+        good.text.contains("将新增 <strong>2</strong> 项指标"),
+        "{}",
+        good.text
+    );
+    confirm(&mut office, &good).await;
+    let admin = app.viewer_of("admin").await;
+    let page = app
+        .store
+        .programmes(
+            &admin,
+            &Default::default(),
+            hezuo_domain::Month::new(2024, 11).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 2);
+    let xj = page
+        .items
+        .iter()
+        .find(|p| p.kind == "aid_xinjiang")
+        .unwrap();
+    assert_eq!(xj.name, "2024年援疆（新疆阿克苏地区柯坪县）");
+    assert_eq!(xj.indicators[0].as_of.as_deref(), Some("2024-11"));
+    assert_eq!(xj.indicators[0].status_label, "按序时推进");
+    let again = office
+        .post_file_with(
+            "/import",
+            Some(&csrf),
+            &[("kind", "assistance")],
+            "指标.csv",
+            AID.as_bytes(),
+        )
+        .await;
+    assert!(
+        again.text.contains("更新 <strong>2</strong>"),
+        "{}",
+        again.text
+    );
+    let mut area = app.login_as("area").await;
+    assert!(!area.get("/import").await.text.contains("kind=assistance"));
+}
