@@ -125,15 +125,20 @@ pub fn investment(months: &str, place: &str, f: &Investment) -> Option<String> {
         s.push_str(&versus_province(rate.permille(), p));
     }
     if let Some(y) = f.year_on_year {
-        let p = y.permille();
-        s.push_str(&match p {
-            0 => "，与上年同期持平".to_string(),
-            p if p > 0 => format!("，同比增长{}%", tenths_text(p)),
-            p => format!("，同比下降{}%", tenths_text(-p)),
-        });
+        s.push('，');
+        s.push_str(&yoy_words(y));
     }
     s.push('。');
     Some(s)
+}
+
+/// "同比增长12.5%", "同比下降3.0%", "与上年同期持平".
+pub fn yoy_words(y: Ratio) -> String {
+    match y.permille() {
+        0 => "与上年同期持平".to_string(),
+        p if p > 0 => format!("同比增长{}%", tenths_text(p)),
+        p => format!("同比下降{}%", tenths_text(-p)),
+    }
 }
 
 /// 开工 and 竣工: "计划年内开工项目40个，已开工32个，开工率80.0%；计划年内竣工项目12个，已竣工
@@ -332,6 +337,45 @@ pub fn assistance(short: &str, figures: &[AidFigure<'_>]) -> Option<String> {
         Lagging => "",
     };
     Some(format!("{short}：{}{standing}。", parts.join("，")))
+}
+
+/// A platform's or enclave's period as the bulletin states it.
+pub struct PlatformFigure<'a> {
+    pub name: &'a str,
+    pub fixed_asset_investment: Yuan,
+    pub fai_yoy: Option<Ratio>,
+    pub industrial_output: Yuan,
+    pub output_yoy: Option<Ratio>,
+    pub projects: i64,
+    pub projects_investment: Yuan,
+    /// For an enclave: (partner, tax due to it, tax arrived).
+    pub tax_share: Option<(&'a str, Yuan, Yuan)>,
+}
+
+/// "南庆产业飞地完成固定资产投资13.4亿元、同比增长31.4%，规上工业总产值22.2亿元、同比增长
+/// 42.3%，引进项目6个、总投资109亿元；应分丽水市庆元县税收0.77亿元，实到0.7亿元。"
+pub fn platform(f: &PlatformFigure<'_>) -> String {
+    let with_yoy = |v: Yuan, y: Option<Ratio>| match y {
+        Some(y) => format!("{v}、{}", yoy_words(y)),
+        None => v.to_string(),
+    };
+    let mut s = format!(
+        "{}完成固定资产投资{}，规上工业总产值{}",
+        f.name,
+        with_yoy(f.fixed_asset_investment, f.fai_yoy),
+        with_yoy(f.industrial_output, f.output_yoy)
+    );
+    if f.projects > 0 {
+        s.push_str(&format!(
+            "，引进项目{}个、总投资{}",
+            f.projects, f.projects_investment
+        ));
+    }
+    if let Some((partner, due, arrived)) = f.tax_share {
+        s.push_str(&format!("；应分{partner}税收{due}，实到{arrived}"));
+    }
+    s.push('。');
+    s
 }
 
 #[cfg(test)]
@@ -575,5 +619,24 @@ mod tests {
             "省际合作：考察签约企业4家（省定目标5家，进度滞后）。"
         );
         assert_eq!(assistance("援青", &[]), None);
+    }
+
+    #[test]
+    fn a_platform_reads_like_the_seed_report() {
+        let yi = |tenths: i64| Yuan(tenths * 10_000_000);
+        let f = PlatformFigure {
+            name: "南庆产业飞地",
+            fixed_asset_investment: yi(134),
+            fai_yoy: Ratio::new(32, 100),
+            industrial_output: yi(222),
+            output_yoy: None,
+            projects: 6,
+            projects_investment: yi(1090),
+            tax_share: Some(("丽水市庆元县", Yuan(77_000_000), Yuan(70_000_000))),
+        };
+        assert_eq!(
+            platform(&f),
+            "南庆产业飞地完成固定资产投资13.4亿元、同比增长32.0%，规上工业总产值22.2亿元，引进项目6个、总投资109亿元；应分丽水市庆元县税收7700万元，实到7000万元。"
+        );
     }
 }

@@ -60,6 +60,7 @@ pub const SECTIONS: &[Section] = &[
     |c| Box::pin(lagging(c)),
     |c| Box::pin(key_items(c)),
     |c| Box::pin(assistance(c)),
+    |c| Box::pin(platforms(c)),
 ];
 
 /// What every section reads from: the request, and the words for its scope and period.
@@ -702,6 +703,57 @@ async fn assistance(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
         heading: "对口工作",
         headline: words::assistance_clause(page.items.len() as i64, met),
         blocks,
+    }))
+}
+
+/// 合作平台与飞地: each platform's figures for the period, 同比 where last year's exist, and an
+/// enclave's tax due to its partner against what arrived. Left out of a district's, platform's
+/// or list's bulletin (the platforms are reported for the city).
+async fn platforms(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
+    use hezuo_domain::figures::year_on_year;
+    use hezuo_store::coop_platform::PlatformFilter;
+    let r = c.request;
+    let f = &r.filter;
+    if f.district.is_some() || f.platform.is_some() || f.list.is_some() {
+        return Ok(None);
+    }
+    let filter = PlatformFilter {
+        year: Some(i64::from(r.period.year)),
+        month: Some(i64::from(r.period.month)),
+        kind: None,
+    };
+    let now = hezuo_domain::Month::new(r.period.year, r.period.month).expect("a valid period");
+    let page = r.store.coop_platforms(r.viewer, &filter, now).await?;
+    let sentences: Vec<String> = page
+        .items
+        .iter()
+        .filter_map(|p| {
+            let cur = p.current.as_ref()?.figures;
+            let last = p.last_year.as_ref().map(|l| l.figures);
+            Some(words::platform(&words::PlatformFigure {
+                name: &p.name,
+                fixed_asset_investment: Yuan(cur.fixed_asset_investment),
+                fai_yoy: last.and_then(|l| {
+                    year_on_year(cur.fixed_asset_investment, l.fixed_asset_investment)
+                }),
+                industrial_output: Yuan(cur.industrial_output),
+                output_yoy: last
+                    .and_then(|l| year_on_year(cur.industrial_output, l.industrial_output)),
+                projects: cur.projects,
+                projects_investment: Yuan(cur.projects_investment),
+                tax_share: p
+                    .tax_settlement
+                    .map(|s| (p.partner_region.as_str(), Yuan(s.agreed), Yuan(s.arrived))),
+            }))
+        })
+        .collect();
+    if sentences.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Part {
+        heading: "合作平台与飞地",
+        headline: None,
+        blocks: sentences.into_iter().map(Block::Paragraph).collect(),
     }))
 }
 

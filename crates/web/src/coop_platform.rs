@@ -254,6 +254,96 @@ pub async fn set_figures(
     }
 }
 
+/// `GET /platforms/export.xlsx?year=&month=&kind=`: the list as a workbook, in 万元.
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    use hezuo_office::export::{BookSheet, Cell, Column, ColumnKind::*, ListSheet};
+    let filter: PlatformFilter = parse_query(raw.as_deref())?;
+    let page = state
+        .store
+        .coop_platforms(&user.viewer, &filter, this_month())
+        .await?;
+    let period = format!("{}年1—{}月", page.year, page.month);
+    let scope = crate::export::scope_line(&period, &user.user.display_name);
+    let columns = vec![
+        Column::new("名称", Text, 26.0),
+        Column::new("类型", Text, 10.0),
+        Column::new("所在区县", Text, 10.0),
+        Column::new("合作地区", Text, 20.0),
+        Column::new("数据截至", Text, 10.0),
+        Column::new("固定资产投资（万元）", Wan, 16.0),
+        Column::new("同比", Text, 9.0),
+        Column::new("规上工业总产值（万元）", Wan, 18.0),
+        Column::new("同比", Text, 9.0),
+        Column::new("引进项目（个）", Integer, 12.0),
+        Column::new("引进项目总投资（万元）", Wan, 18.0),
+        Column::new("税收（万元）", Wan, 14.0),
+        Column::new("同比", Text, 9.0),
+        Column::new("应分税收（万元）", Wan, 14.0),
+        Column::new("实到税收（万元）", Wan, 14.0),
+    ];
+    let text = |o: &Option<String>| Cell::Text(o.clone().unwrap_or_default());
+    let rows = page
+        .items
+        .iter()
+        .map(|p| {
+            let f = p.current.as_ref().map(|c| c.figures).unwrap_or_default();
+            let money = |v: i64| {
+                if p.current.is_some() {
+                    Cell::Yuan(v)
+                } else {
+                    Cell::Empty
+                }
+            };
+            vec![
+                Cell::Text(p.name.clone()),
+                Cell::Text(p.kind_label.clone()),
+                Cell::Text(p.district_name.clone()),
+                Cell::Text(p.partner_region.clone()),
+                Cell::Text(
+                    p.current
+                        .as_ref()
+                        .map_or_else(|| "未填报".into(), |c| format!("{}-{:02}", c.year, c.month)),
+                ),
+                money(f.fixed_asset_investment),
+                text(&p.yoy.fixed_asset_investment),
+                money(f.industrial_output),
+                text(&p.yoy.industrial_output),
+                if p.current.is_some() {
+                    Cell::Int(f.projects)
+                } else {
+                    Cell::Empty
+                },
+                money(f.projects_investment),
+                money(f.tax),
+                text(&p.yoy.tax),
+                p.tax_settlement
+                    .map_or(Cell::Empty, |s| Cell::Yuan(s.agreed)),
+                p.tax_settlement
+                    .map_or(Cell::Empty, |s| Cell::Yuan(s.arrived)),
+            ]
+        })
+        .collect();
+    let title = format!(
+        "{}合作平台与飞地主要指标（{period}）",
+        state.config.city_name
+    );
+    let sheets = [BookSheet {
+        list: ListSheet {
+            sheet_name: "平台飞地",
+            title: &title,
+            scope: &scope,
+            columns: &columns,
+        },
+        rows,
+        chart: None,
+    }];
+    crate::export::book_download(&sheets, "平台飞地", "platforms")
+}
+
 /// Platforms and enclaves in the caller's scope with their year-to-date figures, 同比 and, for
 /// an enclave, the shares due to its partner against what arrived.
 #[utoipa::path(get, path = "/api/v1/platforms", params(PlatformFilter), tag = "platforms",

@@ -155,6 +155,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
             "/platforms",
             get(coop_platform::list).post(coop_platform::create),
         )
+        .route("/platforms/export.xlsx", get(coop_platform::export))
         .route("/platforms/{id}", get(coop_platform::detail))
         .route("/platforms/{id}/figures", post(coop_platform::set_figures))
         .route("/admin", get(admin::index))

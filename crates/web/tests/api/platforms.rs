@@ -88,3 +88,78 @@ async fn an_enclave_is_registered_and_its_figures_read_with_yoy_and_settlement()
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_platform_list_exports_what_the_page_shows() {
+    let app = TestApp::spawn().await;
+    let mut office = app.login_as("office").await;
+    let form = [
+        ("name", "嘉湖一体化合作先行区"),
+        ("kind", "platform"),
+        ("district_code", WUXING),
+        ("partner_region", "嘉兴市"),
+    ];
+    let created = office.post_form("/platforms", &form).await;
+    let id = created.location().rsplit('/').next().unwrap().to_string();
+    let figures = [
+        ("month", "2024-12"),
+        ("fixed_asset_investment", "860000"),
+        ("industrial_output", "3200000"),
+        ("projects", "21"),
+        ("projects_investment", "1280000"),
+        ("tax", "180000"),
+    ];
+    office
+        .post_form(&format!("/platforms/{id}/figures"), &figures)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let resp = office
+        .get("/platforms/export.xlsx?year=2024&month=12")
+        .await;
+    resp.assert_status(StatusCode::OK);
+    let text = format!("{:?}", hezuo_office::book::read_book(&resp.bytes).unwrap());
+    assert!(
+        text.contains("嘉湖一体化合作先行区") && text.contains("860000"),
+        "{text}"
+    );
+    let mut unit = app.login_as("unit").await;
+    let theirs = unit.get("/platforms/export.xlsx?year=2024&month=12").await;
+    assert!(
+        !format!(
+            "{:?}",
+            hezuo_office::book::read_book(&theirs.bytes).unwrap()
+        )
+        .contains("嘉湖")
+    );
+
+    // The bulletin states it for the city.
+    let viewer = app.viewer_of("office").await;
+    let request = hezuo_web::bulletin::Request {
+        store: &app.store,
+        viewer: &viewer,
+        filter: Default::default(),
+        period: hezuo_store::stats::Period::new(2024, Some(12)).unwrap(),
+        tiers: &hezuo_domain::TierConfig::default(),
+        city: "湖州市",
+        today: chrono::NaiveDate::from_ymd_opt(2025, 1, 20).unwrap(),
+        kind: hezuo_web::bulletin::Kind::Bulletin,
+    };
+    let doc = hezuo_web::bulletin::compose(&request).await.unwrap();
+    let text: Vec<String> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            hezuo_office::docx::Block::Paragraph(p) => Some(p.clone()),
+            hezuo_office::docx::Block::Heading(h) => Some(h.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        text.iter().any(|h| h.ends_with("合作平台与飞地")),
+        "{text:?}"
+    );
+    assert!(
+        text.contains(&"嘉湖一体化合作先行区完成固定资产投资86亿元，规上工业总产值320亿元，引进项目21个、总投资128亿元。".to_string()),
+        "{text:?}"
+    );
+}
