@@ -419,3 +419,25 @@ async fn malformed_requests_get_a_chinese_json_error_not_a_framework_message() {
     page.assert_status(StatusCode::NOT_FOUND);
     assert!(page.text.contains("找不到"));
 }
+
+#[tokio::test]
+async fn every_operation_in_the_openapi_document_has_its_own_id() {
+    let app = TestApp::spawn().await;
+    let doc = app.client().get("/api/v1/openapi.json").await.json();
+    let mut ids: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|ops| ops.as_object().into_iter().flat_map(|o| o.values()))
+        .filter_map(|op| op["operationId"].as_str().map(str::to_string))
+        .collect();
+    let all = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        all,
+        "duplicate operation ids: a validator refuses the document"
+    );
+    assert!(all >= 15, "{ids:?}");
+}
