@@ -9,6 +9,7 @@ pub mod assistance;
 pub mod bulletin;
 pub mod cells;
 pub mod code;
+pub mod credit_code;
 pub mod figures;
 pub mod key_item;
 pub mod money;
