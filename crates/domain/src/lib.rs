@@ -13,6 +13,7 @@ pub mod credit_code;
 pub mod figures;
 pub mod key_item;
 pub mod money;
+pub mod mujun;
 pub mod platform;
 pub mod progress;
 pub mod project;
