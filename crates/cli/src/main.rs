@@ -4,6 +4,7 @@
 mod bench_data;
 mod config;
 mod files;
+mod mujun;
 mod report;
 
 use anyhow::{Context, bail};
@@ -68,6 +69,11 @@ enum Command {
     Report {
         #[command(subcommand)]
         what: report::ReportCommand,
+    },
+    /// 亩均效益评价: score a year's enterprises.
+    Mujun {
+        #[command(subcommand)]
+        what: mujun::MujunCommand,
     },
     /// Export a list as .xlsx.
     Export {
@@ -284,6 +290,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Export { what } => files::export(&open(&db).await?, what).await,
+        Command::Mujun { what } => mujun::run(&open(&db).await?, what).await,
         Command::Report { what } => {
             report::run(
                 &open(&db).await?,

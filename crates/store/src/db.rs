@@ -117,6 +117,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_coop_platforms.sql"),
         postgres: include_str!("../migrations/postgres/0010_coop_platforms.sql"),
     },
+    Migration {
+        version: 11,
+        name: "mujun",
+        sqlite: include_str!("../migrations/sqlite/0011_mujun.sql"),
+        postgres: include_str!("../migrations/postgres/0011_mujun.sql"),
+    },
 ];
 
 pub fn now_text() -> String {

@@ -14,6 +14,7 @@ pub mod coop_platform;
 mod db;
 pub mod demo;
 pub mod dict;
+pub mod enterprise;
 pub mod import;
 pub mod key_item;
 mod key_item_import;

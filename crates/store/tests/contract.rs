@@ -39,6 +39,8 @@ mod concurrency;
 mod coop_platforms;
 #[path = "contract/dictionaries.rs"]
 mod dictionaries;
+#[path = "contract/enterprises.rs"]
+mod enterprises;
 #[path = "contract/imports.rs"]
 mod imports;
 #[path = "contract/key_items.rs"]
