@@ -66,6 +66,17 @@ impl CreditCode {
         Ok(CreditCode(t))
     }
 
+    /// The code completing 17 characters with their check character (for generated data);
+    /// `None` when a character is not allowed or the division is not digits.
+    pub fn complete(first17: &str) -> Option<CreditCode> {
+        let chars: Vec<char> = first17.chars().collect();
+        if chars.len() != 17 {
+            return None;
+        }
+        let check = check_char(&chars)?;
+        CreditCode::parse(&format!("{first17}{check}")).ok()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -109,6 +120,11 @@ mod tests {
         ] {
             assert_eq!(CreditCode::parse(code).unwrap().as_str(), code);
         }
+        assert_eq!(
+            CreditCode::complete("91350100M000100Y4").unwrap().as_str(),
+            "91350100M000100Y43"
+        );
+        assert!(CreditCode::complete("91350100M000100I4").is_none());
         let spaced = CreditCode::parse(" ９１３５０１００ｍ０００１００ｙ４３ ").unwrap();
         assert_eq!(spaced.as_str(), "91350100M000100Y43");
         assert_eq!(spaced.division(), "350100");

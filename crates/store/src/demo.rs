@@ -22,6 +22,7 @@
 //! entries or projects is refused with a `Conflict`, so the demo never mixes with real data.
 
 mod assistance;
+mod enterprises;
 mod key_items;
 mod platforms;
 
@@ -3996,6 +3997,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, StoreError> {
         users.push(login);
     }
     platforms::load(store, &viewer, &system).await?;
+    enterprises::load(store, &viewer, &system).await?;
     Ok(DemoSummary {
         projects: plans.len(),
         users,
@@ -4655,6 +4657,34 @@ mod tests {
         let nanxun = store.user_by_name("nanxun").await.unwrap().viewer();
         let theirs = store.reporting(&nanxun, LAST_MONTH).await.unwrap();
         assert!(theirs.iter().all(|a| a.district_code == "330503"));
+
+        // 亩均效益评价: over a thousand enterprises with the 2024 scheme, graded in all four classes.
+        let population = store.mujun_population(&viewer, 2024).await.unwrap();
+        assert!(population.len() >= 1000, "{} enterprises", population.len());
+        let scheme = hezuo_domain::mujun::Scheme::from_toml(
+            &store
+                .mujun_scheme(2024)
+                .await
+                .unwrap()
+                .expect("a 2024 scheme"),
+        )
+        .expect("the demo scheme works");
+        let enterprises: Vec<_> = population.iter().map(|(_, e)| e.clone()).collect();
+        let results = hezuo_domain::mujun::score(&scheme, &enterprises);
+        for class in ["A", "B", "C", "D"] {
+            assert!(
+                results.iter().any(|r| r.class.as_deref() == Some(class)),
+                "class {class}"
+            );
+        }
+        assert!(
+            store
+                .mujun_population(&viewer, 2023)
+                .await
+                .unwrap()
+                .iter()
+                .all(|(_, e)| e.data.get(hezuo_domain::mujun::DataField::Tax).is_some())
+        );
 
         // A second load writes nothing.
         let again = load_demo(&store).await.expect("second load");
