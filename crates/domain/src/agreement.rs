@@ -206,13 +206,8 @@ impl Fulfilment {
 
     /// Share of clauses carried out, as a percentage with one decimal ("62.5%"), or "—".
     pub fn rate_text(&self) -> String {
-        if self.clauses == 0 {
-            "—".into()
-        } else {
-            let tenths = (u64::from(self.carried_out) * 1000 + u64::from(self.clauses) / 2)
-                / u64::from(self.clauses);
-            format!("{}.{}%", tenths / 10, tenths % 10)
-        }
+        crate::figures::Ratio::new(i64::from(self.carried_out), i64::from(self.clauses))
+            .map_or_else(|| "—".into(), |r| r.percent_text())
     }
 }
 

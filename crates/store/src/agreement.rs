@@ -3,7 +3,7 @@
 //! sees the agreements it carries a clause of, and only its own items under them.
 
 use crate::audit::{self, Actor};
-use crate::db::{Sql, Store, StoreError, now_text};
+use crate::db::{Sql, Store, StoreError, now_text, office_only};
 use crate::key_item::{KeyItemRow, push_item_scope, split_joined};
 use chrono::NaiveDate;
 use hezuo_domain::agreement::{Agreement, ClauseState, Fulfilment, PartnerKind};
@@ -88,9 +88,7 @@ impl Store {
         actor: &Actor,
         agreement: &Agreement,
     ) -> Result<i64, StoreError> {
-        if !viewer.is_office() {
-            return Err(StoreError::invalid("", "只有合作办可以登记合作协议"));
-        }
+        office_only(viewer, "登记合作协议")?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO agreements (title, partner, partner_kind, partner_province, signed_on, level, fields, created_at, version) \

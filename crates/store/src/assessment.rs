@@ -3,7 +3,7 @@
 //! the office's adjustments are kept with their reasons. A unit sees only its own row.
 
 use crate::audit::{self, Actor};
-use crate::db::{Store, StoreError, now_text};
+use crate::db::{Store, StoreError, now_text, office_only};
 use crate::progress::REPORT_DUE_DAY;
 use chrono::NaiveDate;
 use hezuo_domain::assessment::{AssessmentRules, Score, UnitRecord, ranks, score};
@@ -83,9 +83,7 @@ impl Store {
         year: i64,
         rules: &AssessmentRules,
     ) -> Result<(), StoreError> {
-        if !viewer.is_office() {
-            return Err(StoreError::invalid("", "只有合作办可以设置考核规则"));
-        }
+        office_only(viewer, "设置考核规则")?;
         let problems = rules.problems();
         if !problems.is_empty() {
             return Err(StoreError::invalid("rules", problems.join("；")));
@@ -133,9 +131,7 @@ impl Store {
         points: f64,
         reason: &str,
     ) -> Result<(), StoreError> {
-        if !viewer.is_office() {
-            return Err(StoreError::invalid("", "只有合作办可以调整考核得分"));
-        }
+        office_only(viewer, "调整考核得分")?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(StoreError::invalid("reason", "调整得分须写明理由"));

@@ -4,7 +4,7 @@
 //! is one conditional UPDATE, so concurrent payments can never take a fund below zero.
 
 use crate::audit::{self, Actor};
-use crate::db::{Sql, Store, StoreError, now_text, unique_as_conflict};
+use crate::db::{Sql, Store, StoreError, now_text, office_only, unique_as_conflict};
 use chrono::NaiveDate;
 use hezuo_domain::assistance::{
     IndicatorStatus, Person, Programme, ProgrammeKind, Sale, amount_text, check_disbursement,
@@ -163,12 +163,9 @@ fn push_programme_scope(sql: &mut Sql, viewer: &Viewer) {
     }
 }
 
+/// actual ÷ target as "123.7%", or "—" without a target.
 fn rate_text(target: i64, actual: i64) -> String {
-    if target <= 0 {
-        return "—".into();
-    }
-    let tenths = (i128::from(actual) * 1000 + i128::from(target) / 2) / i128::from(target);
-    format!("{}.{}%", tenths / 10, tenths % 10)
+    hezuo_domain::Ratio::new(actual, target).map_or_else(|| "—".into(), |r| r.percent_text())
 }
 
 /// May the viewer change this programme's figures: the office, or the team that runs it.
@@ -183,9 +180,7 @@ impl Store {
         actor: &Actor,
         p: &Programme,
     ) -> Result<i64, StoreError> {
-        if !viewer.is_office() {
-            return Err(StoreError::invalid("", "只有合作办可以新建对口工作"));
-        }
+        office_only(viewer, "新建对口工作")?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO assistance_programmes (year, kind, partner_region, name, team_unit_id, created_at, version) \
@@ -405,7 +400,7 @@ impl Store {
                     .collect();
                 let statuses: Vec<IndicatorStatus> = rows
                     .iter()
-                    .map(|i| indicator_status(i.target_x100, i.actual_x100, months))
+                    .filter_map(|i| IndicatorStatus::parse(&i.status))
                     .collect();
                 let overall = programme_status(&statuses);
                 ProgrammeRow {

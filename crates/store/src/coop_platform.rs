@@ -4,10 +4,11 @@
 //! district's (or a platform's) liaison those in its district, and reports their figures.
 
 use crate::audit::{self, Actor};
-use crate::db::{Sql, Store, StoreError, now_text, unique_as_conflict};
+use crate::db::{Sql, Store, StoreError, now_text, office_only, unique_as_conflict};
+use crate::project::push_district_scope;
 use hezuo_domain::figures::year_on_year;
 use hezuo_domain::platform::{Platform, PlatformKind, settlement};
-use hezuo_domain::{Area, Month, Role, Viewer, Yuan};
+use hezuo_domain::{Month, Role, Viewer, Yuan};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -110,24 +111,6 @@ struct PlatformRecord {
     version: i64,
 }
 
-/// Appends the viewer's platform scope (`cp` is coop_platforms).
-fn push_platform_scope(sql: &mut Sql, viewer: &Viewer) {
-    match (viewer.role, &viewer.area) {
-        (Role::Admin | Role::Office | Role::Leader, _) => {}
-        (Role::Area, Some(Area::District(code))) => {
-            sql.push(" AND cp.district_code = ").bind_text(code.clone());
-        }
-        (Role::Area, Some(Area::Platform(id))) => {
-            sql.push(" AND cp.district_code = (SELECT district_code FROM platforms WHERE id = ")
-                .bind_int(*id)
-                .push(")");
-        }
-        _ => {
-            sql.push(" AND 1 = 0");
-        }
-    }
-}
-
 fn yoy_text(this: i64, last: Option<i64>) -> Option<String> {
     year_on_year(this, last?).map(|r| r.percent_text())
 }
@@ -139,9 +122,7 @@ impl Store {
         actor: &Actor,
         p: &Platform,
     ) -> Result<i64, StoreError> {
-        if !viewer.is_office() {
-            return Err(StoreError::invalid("", "只有合作办可以登记平台和飞地"));
-        }
+        office_only(viewer, "登记平台和飞地")?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO coop_platforms (name, kind, district_code, partner_region, output_share, tax_share, created_at, version) \
@@ -194,7 +175,7 @@ impl Store {
             "SELECT cp.id, cp.name, cp.kind, cp.district_code, d.name AS district_name, cp.partner_region, \
              cp.output_share, cp.tax_share, cp.version FROM coop_platforms cp JOIN districts d ON d.code = cp.district_code WHERE 1 = 1",
         );
-        push_platform_scope(&mut sql, viewer);
+        push_district_scope(&mut sql, viewer, "cp.district_code");
         if let Some(k) = filter
             .kind
             .as_deref()
@@ -322,7 +303,7 @@ impl Store {
     async fn platform_in_scope(&self, viewer: &Viewer, id: i64) -> Result<(), StoreError> {
         let mut sql = Sql::new("SELECT cp.id FROM coop_platforms cp WHERE cp.id = ");
         sql.bind_int(id);
-        push_platform_scope(&mut sql, viewer);
+        push_district_scope(&mut sql, viewer, "cp.district_code");
         let found: Option<(i64,)> = sql.query_as().fetch_optional(&self.pool).await?;
         found.map(|_| ()).ok_or(StoreError::NotFound)
     }

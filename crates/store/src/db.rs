@@ -345,6 +345,15 @@ impl Sql {
     }
 }
 
+/// Refuses a change only the office (合作办, or an administrator) may make: "只有合作办可以{what}".
+pub(crate) fn office_only(viewer: &hezuo_domain::Viewer, what: &str) -> Result<(), StoreError> {
+    if viewer.is_office() {
+        Ok(())
+    } else {
+        Err(StoreError::invalid("", format!("只有合作办可以{what}")))
+    }
+}
+
 /// Maps a uniqueness violation to a `Conflict` with the given message.
 pub(crate) fn unique_as_conflict(e: sqlx::Error, message: &str) -> StoreError {
     match &e {

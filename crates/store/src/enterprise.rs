@@ -3,10 +3,11 @@
 //! a district's liaison those registered in its district; units none.
 
 use crate::audit::{self, Actor};
-use crate::db::{Sql, Store, StoreError, now_text};
+use crate::db::{Sql, Store, StoreError, now_text, office_only};
+use crate::project::push_district_scope;
+use hezuo_domain::Viewer;
 use hezuo_domain::credit_code::CreditCode;
 use hezuo_domain::mujun::{DataField, Enterprise, Scheme, YearData};
-use hezuo_domain::{Area, Role, Viewer};
 use serde::Serialize;
 
 /// An enterprise as registered.
@@ -64,31 +65,6 @@ struct YearRecord {
     employees: Option<i64>,
     rnd: Option<i64>,
     flags: String,
-}
-
-fn push_enterprise_scope(sql: &mut Sql, viewer: &Viewer) {
-    match (viewer.role, &viewer.area) {
-        (Role::Admin | Role::Office | Role::Leader, _) => {}
-        (Role::Area, Some(Area::District(code))) => {
-            sql.push(" AND e.district_code = ").bind_text(code.clone());
-        }
-        (Role::Area, Some(Area::Platform(id))) => {
-            sql.push(" AND e.district_code = (SELECT district_code FROM platforms WHERE id = ")
-                .bind_int(*id)
-                .push(")");
-        }
-        _ => {
-            sql.push(" AND 1 = 0");
-        }
-    }
-}
-
-fn office_only(viewer: &Viewer, what: &str) -> Result<(), StoreError> {
-    if viewer.is_office() {
-        Ok(())
-    } else {
-        Err(StoreError::invalid("", format!("只有合作办可以{what}")))
-    }
 }
 
 impl Store {
@@ -269,7 +245,7 @@ impl Store {
             "SELECT e.id, e.credit_code, e.name, e.district_code, e.industry, e.above_scale, e.land_owned_x100, \
              e.land_leased_x100, e.exempt FROM enterprises e WHERE 1 = 1",
         );
-        push_enterprise_scope(&mut sql, viewer);
+        push_district_scope(&mut sql, viewer, "e.district_code");
         sql.push(" ORDER BY e.id");
         let rows: Vec<EnterpriseRow> = sql.query_as().fetch_all(&self.pool).await?;
         let years: Vec<YearRecord> = sqlx::query_as(

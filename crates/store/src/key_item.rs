@@ -4,7 +4,7 @@
 //! An item's status is computed on read from its milestones ([`hezuo_domain::key_item`]).
 
 use crate::audit::{self, Actor};
-use crate::db::{Sql, Store, StoreError, now_text, unique_as_conflict};
+use crate::db::{Sql, Store, StoreError, now_text, office_only, unique_as_conflict};
 use chrono::NaiveDate;
 use hezuo_domain::key_item::{Item, ItemProgress, WorkPlan, item_status};
 use hezuo_domain::{ItemScope, ItemStatus, MilestoneDates, MilestoneState, PlanKind, Viewer};
@@ -30,14 +30,6 @@ fn date_text(d: NaiveDate) -> String {
 
 fn parse_day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-fn office_only(viewer: &Viewer, what: &str) -> Result<(), StoreError> {
-    if viewer.is_office() {
-        Ok(())
-    } else {
-        Err(StoreError::invalid("", format!("只有合作办可以{what}")))
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

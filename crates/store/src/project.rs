@@ -222,6 +222,30 @@ pub(crate) fn push_scope(sql: &mut Sql, viewer: &Viewer) {
     }
 }
 
+/// Appends the scope of records that belong to a district (`column` holds its code): the city's
+/// roles see all, a district's liaison its own, a platform's liaison its platform's district,
+/// units none.
+pub(crate) fn push_district_scope(sql: &mut Sql, viewer: &Viewer, column: &str) {
+    use hezuo_domain::{Area, Role};
+    match (viewer.role, &viewer.area) {
+        (Role::Admin | Role::Office | Role::Leader, _) => {}
+        (Role::Area, Some(Area::District(code))) => {
+            sql.push(&format!(" AND {column} = "))
+                .bind_text(code.clone());
+        }
+        (Role::Area, Some(Area::Platform(id))) => {
+            sql.push(&format!(
+                " AND {column} = (SELECT district_code FROM platforms WHERE id = "
+            ))
+            .bind_int(*id)
+            .push(")");
+        }
+        _ => {
+            sql.push(" AND 1 = 0");
+        }
+    }
+}
+
 pub(crate) fn push_filters(sql: &mut Sql, f: &ProjectFilter) {
     let text = |o: &Option<String>| {
         o.as_deref()

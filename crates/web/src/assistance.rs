@@ -363,13 +363,18 @@ pub async fn detail(
     Ok(html(&detail_page(&state, &user, id, String::new()).await?))
 }
 
-/// A refused change: the programme's page again with the reason (nothing was stored).
-async fn refused(
+/// After a change to a programme: back to its page, or — refused — its page again with the
+/// reason (nothing was stored).
+async fn answer(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    e: StoreError,
+    result: Result<(), StoreError>,
 ) -> Result<Response, AppError> {
+    let e = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/assistance/{id}")).into_response()),
+        Err(e) => e,
+    };
     let status = match &e {
         StoreError::Conflict(_) => StatusCode::CONFLICT,
         StoreError::NotFound => return Err(AppError::NotFound),
@@ -427,10 +432,7 @@ pub async fn set_indicator(
             .await
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/assistance/{id}")).into_response()),
-        Err(e) => refused(&state, &user, id, e).await,
-    }
+    answer(&state, &user, id, result).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -455,10 +457,7 @@ pub async fn add_fund(
             .map(|_| ()),
         Err(e) => Err(StoreError::invalid("allocated", format!("安排资金：{e}"))),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/assistance/{id}")).into_response()),
-        Err(e) => refused(&state, &user, id, e).await,
-    }
+    answer(&state, &user, id, result).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -493,10 +492,7 @@ pub async fn disburse(
             "请填写拨付日期，如 2024-06-30",
         )),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/assistance/{}", form.programme_id)).into_response()),
-        Err(e) => refused(&state, &user, form.programme_id, e).await,
-    }
+    answer(&state, &user, form.programme_id, result).await
 }
 
 /// The first problem of a form, as the programme page's notice.
@@ -525,10 +521,7 @@ pub async fn add_person(
             .map(|_| ()),
         Err(errors) => Err(first_problem(errors)),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/assistance/{id}")).into_response()),
-        Err(e) => refused(&state, &user, id, e).await,
-    }
+    answer(&state, &user, id, result).await
 }
 
 /// `POST /assistance/{id}/sales`: a consumption-assistance sale.
@@ -547,10 +540,7 @@ pub async fn add_sale(
             .map(|_| ()),
         Err(errors) => Err(first_problem(errors)),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/assistance/{id}")).into_response()),
-        Err(e) => refused(&state, &user, id, e).await,
-    }
+    answer(&state, &user, id, result).await
 }
 
 #[derive(Template)]
