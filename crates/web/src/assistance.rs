@@ -555,12 +555,7 @@ struct NewPage {
 
 impl NewPage {
     fn error(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join("；")
+        crate::form::errors_for(&self.errors, field)
     }
 }
 

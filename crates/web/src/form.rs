@@ -24,3 +24,15 @@ pub async fn parse_body<T: DeserializeOwned>(req: Request<Body>) -> Result<T, Ap
 pub fn parse_query<T: DeserializeOwned>(query: Option<&str>) -> Result<T, AppError> {
     parse_pairs(query.unwrap_or("").as_bytes())
 }
+
+/// The messages for one form field, joined with "；" (a list field's rows count too:
+/// `milestones` gathers `milestones[0]`, `milestones[1]` …).
+pub fn errors_for(errors: &[hezuo_domain::FieldError], field: &str) -> String {
+    let row = format!("{field}[");
+    errors
+        .iter()
+        .filter(|e| e.field == field || e.field.starts_with(&row))
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join("；")
+}

@@ -305,12 +305,7 @@ struct DetailPage {
 
 impl DetailPage {
     fn error(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join("；")
+        crate::form::errors_for(&self.errors, field)
     }
 
     fn has_open_milestones(&self) -> bool {

@@ -34,17 +34,6 @@ fn office_only(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-fn error_of(errors: &[FieldError], field: &str) -> String {
-    errors
-        .iter()
-        .filter(|e| {
-            e.field == field || (field == "milestones" && e.field.starts_with("milestones"))
-        })
-        .map(|e| e.message.clone())
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
 fn store_error(e: StoreError) -> Result<(String, Vec<FieldError>), AppError> {
     match e {
         StoreError::Invalid { field, message } if !field.is_empty() => {
@@ -97,7 +86,7 @@ struct ItemFormPage {
 
 impl ItemFormPage {
     fn error(&self, field: &str) -> String {
-        error_of(&self.errors, field)
+        crate::form::errors_for(&self.errors, field)
     }
 }
 
@@ -419,7 +408,7 @@ struct PlanFormPage {
 
 impl PlanFormPage {
     fn error(&self, field: &str) -> String {
-        error_of(&self.errors, field)
+        crate::form::errors_for(&self.errors, field)
     }
 }
 
@@ -498,7 +487,7 @@ struct AgreementFormPage {
 
 impl AgreementFormPage {
     fn error(&self, field: &str) -> String {
-        error_of(&self.errors, field)
+        crate::form::errors_for(&self.errors, field)
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
 use crate::error::{AppError, PathOr404};
-use crate::form::{parse_body, parse_query};
+use crate::form::{errors_for, parse_body, parse_query};
 use crate::project::today;
 use crate::views::{Opt, html, wan_display};
 use askama::Template;
@@ -163,15 +163,6 @@ impl ProjectProgressPage {
     fn report_error(&self, field: &str) -> String {
         errors_for(&self.report_errors, field)
     }
-}
-
-fn errors_for(errors: &[FieldError], field: &str) -> String {
-    errors
-        .iter()
-        .filter(|e| e.field == field)
-        .map(|e| e.message.as_str())
-        .collect::<Vec<_>>()
-        .join("；")
 }
 
 #[derive(Default)]
