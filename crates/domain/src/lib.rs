@@ -14,6 +14,7 @@ pub mod figures;
 pub mod key_item;
 pub mod money;
 pub mod mujun;
+pub mod mujun_report;
 pub mod platform;
 pub mod progress;
 pub mod project;

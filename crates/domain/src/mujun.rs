@@ -226,7 +226,7 @@ pub struct Enterprise {
 }
 
 /// How one indicator contributed.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorScore {
     pub name: String,
     /// numerator ÷ denominator, or null when a field is missing.
@@ -239,7 +239,7 @@ pub struct IndicatorScore {
 }
 
 /// One enterprise's result.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MuResult {
     /// None when not graded (exempt, missing data under `Ungraded`, 规下 without a scheme).
     pub score: Option<f64>,

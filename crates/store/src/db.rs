@@ -123,6 +123,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_mujun.sql"),
         postgres: include_str!("../migrations/postgres/0011_mujun.sql"),
     },
+    Migration {
+        version: 12,
+        name: "mujun_results",
+        sqlite: include_str!("../migrations/sqlite/0012_mujun_results.sql"),
+        postgres: include_str!("../migrations/postgres/0012_mujun_results.sql"),
+    },
 ];
 
 pub fn now_text() -> String {

@@ -184,13 +184,16 @@ impl Store {
         Ok(())
     }
 
-    /// Saves a year's scheme after checking it; the reason in Chinese when it cannot work.
+    /// Saves a year's draft scheme after checking it; the reason in Chinese when it cannot
+    /// work. `version` is the one the editor read (None: replace whatever is there); a scheme
+    /// in 公示 or published is not changed.
     pub async fn save_mujun_scheme(
         &self,
         viewer: &Viewer,
         actor: &Actor,
         year: i32,
         toml_text: &str,
+        version: Option<i64>,
     ) -> Result<(), StoreError> {
         office_only(viewer, "设置评价方案")?;
         let scheme = Scheme::from_toml(toml_text).map_err(|m| StoreError::invalid("scheme", m))?;
@@ -201,14 +204,34 @@ impl Store {
             ));
         }
         let mut tx = self.begin_write().await?;
+        let current: Option<(String, i64)> =
+            sqlx::query_as("SELECT stage, version FROM mujun_schemes WHERE year = $1")
+                .bind(i64::from(year))
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((stage, current)) = &current {
+            if stage != "draft" {
+                return Err(StoreError::invalid(
+                    "scheme",
+                    format!("{year}年度评价已进入公示或已发布，方案不能再修改"),
+                ));
+            }
+            if version.is_some_and(|v| v != *current) {
+                return Err(StoreError::Conflict(
+                    "该年度评价方案刚被他人修改，请对照最新方案后再保存".into(),
+                ));
+            }
+        }
+        let next = current.map_or(1, |(_, v)| v + 1);
         sqlx::query("DELETE FROM mujun_schemes WHERE year = $1")
             .bind(i64::from(year))
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO mujun_schemes (year, scheme_toml, stage, updated_at, version) VALUES ($1, $2, 'draft', $3, 1)")
+        sqlx::query("INSERT INTO mujun_schemes (year, scheme_toml, stage, updated_at, version) VALUES ($1, $2, 'draft', $3, $4)")
             .bind(i64::from(year))
             .bind(toml_text.to_string())
             .bind(now_text())
+            .bind(next)
             .execute(&mut *tx)
             .await?;
         audit::write(

@@ -17,6 +17,7 @@ pub mod dict;
 pub mod enterprise;
 pub mod import;
 pub mod key_item;
+pub mod mujun_results;
 mod key_item_import;
 pub mod progress;
 pub mod project;

@@ -221,5 +221,7 @@ pub(super) async fn load(store: &Store, admin: &Viewer, actor: &Actor) -> Result
                 .await?;
         }
     }
-    store.save_mujun_scheme(admin, actor, 2024, SCHEME).await
+    store
+        .save_mujun_scheme(admin, actor, 2024, SCHEME, None)
+        .await
 }
