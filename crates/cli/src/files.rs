@@ -38,6 +38,9 @@ pub enum ImportCommand {
     KeyItems(ImportArgs),
     /// 对口工作 indicators (target and actual by programme); year and month may be in the title.
     Assistance(ImportArgs),
+    /// 亩均 enterprise data (by 统一社会信用代码) and the year's figures; columns the file lacks
+    /// keep what is stored, so the tax and statistics bureaus' files can be imported in turn.
+    Enterprises(ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -143,6 +146,7 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<boo
         ImportCommand::Progress(a) => (ImportKind::Progress, a),
         ImportCommand::KeyItems(a) => (ImportKind::KeyItems, a),
         ImportCommand::Assistance(a) => (ImportKind::Assistance, a),
+        ImportCommand::Enterprises(a) => (ImportKind::Enterprises, a),
     };
     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
     let name = file

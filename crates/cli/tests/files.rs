@@ -343,3 +343,72 @@ print(json.dumps({
     assert!(n > 50, "{v}");
     assert_eq!(v["count_cell"], format!("共 {n} 项"));
 }
+
+#[test]
+fn enterprise_data_imports_from_the_command_line_and_is_scored() {
+    let env = env("enterprises");
+    let path = env.dir.join("统计局.csv");
+    let p = path.to_str().unwrap();
+    let sheet = |code: &str| {
+        format!(
+            "2024年度规上工业企业亩均效益评价数据\n\
+             统一社会信用代码,企业名称,所在区县,自有用地（亩）,实缴税收（万元）,工业增加值（万元）\n\
+             {code},导入测试甲机械有限公司,吴兴,40,320,2600\n\
+             91330503MA2B00002B,导入测试乙材料有限公司,南浔区,12,,900\n"
+        )
+    };
+    std::fs::write(&path, sheet("91330502MA2B00001X")).unwrap();
+    let out = hezuo(&env.db, &["import", "enterprises", p, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["errors"][0]["row"], 3, "{v}");
+    assert_eq!(v["errors"][0]["column"], "A（统一社会信用代码）");
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("校验位不符")
+    );
+
+    std::fs::write(&path, sheet("91330502MA2B00001R")).unwrap();
+    let out = hezuo(
+        &env.db,
+        &["import", "enterprises", p, "--dry-run", "--json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(json(&out)["inserted"], 2);
+    let out = hezuo(&env.db, &["import", "enterprises", p]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("新增 2 条企业数据"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = hezuo(&env.db, &["import", "enterprises", p, "--json"]);
+    assert_eq!(
+        (
+            json(&out)["inserted"].clone(),
+            json(&out)["updated"].clone()
+        ),
+        (0.into(), 2.into())
+    );
+
+    // Scored with the demo city's 2024 scheme, among its 1,200 enterprises.
+    let out = hezuo(&env.db, &["mujun", "score", "--year", "2024", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = json(&out)["results"].as_array().unwrap().clone();
+    let ours = results
+        .iter()
+        .find(|r| r["credit_code"] == "91330502MA2B00001R")
+        .expect("the imported enterprise is scored");
+    assert_eq!(ours["name"], "导入测试甲机械有限公司");
+    assert!(ours["score"].is_number(), "{ours}");
+}

@@ -378,11 +378,95 @@ pub fn platform(f: &PlatformFigure<'_>) -> String {
     s
 }
 
+/// A year's 亩均效益评价 as the bulletin states it.
+pub struct MujunFigures<'a> {
+    pub year: i32,
+    /// Each class with its count, best first.
+    pub classes: &'a [(String, usize)],
+    pub exempt: usize,
+    /// (moved up, moved down) against last year, when last year was evaluated.
+    pub moved: Option<(usize, usize)>,
+    /// The improvement list: enterprises on it, done, 腾笼换鸟, land (亩) and floor (m²) in hundredths.
+    pub listed: usize,
+    pub done: usize,
+    pub vacate: usize,
+    pub land_x100: i64,
+    pub floor_x100: i64,
+}
+
+/// "2024年度亩均效益评价结果已发布，参评企业1130家，其中A类226家、……；与上年度相比，等级上升140家、
+/// 下降136家。D类企业56家列入整治提升清单，已完成6家，其中腾笼换鸟17家；累计腾退土地548亩、
+/// 腾出厂房45.56万平方米。"
+pub fn mujun(f: &MujunFigures<'_>) -> String {
+    let graded: usize = f.classes.iter().map(|(_, n)| n).sum();
+    let parts: Vec<String> = f
+        .classes
+        .iter()
+        .map(|(c, n)| format!("{c}类{n}家"))
+        .collect();
+    let mut s = format!(
+        "{}年度亩均效益评价结果已发布，参评企业{graded}家，其中{}",
+        f.year,
+        parts.join("、")
+    );
+    if f.exempt > 0 {
+        s.push_str(&format!("，另有免评企业{}家", f.exempt));
+    }
+    if let Some((up, down)) = f.moved {
+        s.push_str(&format!("；与上年度相比，等级上升{up}家、下降{down}家"));
+    }
+    s.push('。');
+    if f.listed > 0 {
+        let hundredths = |x: i64| crate::assistance::amount_text(x);
+        let floor = if f.floor_x100 >= 1_000_000 {
+            format!("{}万平方米", hundredths((f.floor_x100 + 5_000) / 10_000))
+        } else {
+            format!("{}平方米", hundredths(f.floor_x100))
+        };
+        let bottom = f.classes.last().map_or("", |(c, _)| c.as_str());
+        s.push_str(&format!(
+            "{bottom}类企业{}家列入整治提升清单，已完成{}家，其中腾笼换鸟{}家；累计腾退土地{}亩、腾出厂房{floor}。",
+            f.listed,
+            f.done,
+            f.vacate,
+            hundredths(f.land_x100)
+        ));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::figures::time_progress;
     use crate::money::YI;
+
+    #[test]
+    fn mujun_states_the_classes_the_movement_and_the_improvement_list() {
+        let classes = [
+            ("A".to_string(), 226),
+            ("B".to_string(), 452),
+            ("C".to_string(), 396),
+            ("D".to_string(), 56),
+        ];
+        let s = mujun(&MujunFigures {
+            year: 2024,
+            classes: &classes,
+            exempt: 70,
+            moved: Some((140, 136)),
+            listed: 56,
+            done: 6,
+            vacate: 17,
+            land_x100: 54_800,
+            floor_x100: 45_558_000,
+        });
+        assert_eq!(
+            s,
+            "2024年度亩均效益评价结果已发布，参评企业1130家，其中A类226家、B类452家、C类396家、D类56家，另有免评企业70家；\
+             与上年度相比，等级上升140家、下降136家。D类企业56家列入整治提升清单，已完成6家，其中腾笼换鸟17家；\
+             累计腾退土地548亩、腾出厂房45.56万平方米。"
+        );
+    }
 
     #[test]
     fn signing_counts_tiers_cumulatively_and_leaves_out_the_empty_ones() {

@@ -10,6 +10,7 @@ pub mod bulletin;
 pub mod cells;
 pub mod code;
 pub mod credit_code;
+pub mod enterprise;
 pub mod figures;
 pub mod key_item;
 pub mod money;

@@ -83,7 +83,7 @@ impl ObjectionRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ImprovementRow {
     pub id: i64,
     pub year: i64,
@@ -119,9 +119,10 @@ impl ImprovementRow {
     }
 }
 
-/// The improvement list with its totals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The improvement list of a year's evaluation with its totals (亩 and m² in hundredths).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Improvements {
+    pub year: i32,
     pub items: Vec<ImprovementRow>,
     pub done: usize,
     pub vacate: usize,
@@ -180,6 +181,15 @@ async fn may_act_on(
 }
 
 impl Store {
+    /// The years with a scheme, latest first.
+    pub async fn mujun_years(&self) -> Result<Vec<i32>, StoreError> {
+        let years: Vec<(i64,)> =
+            sqlx::query_as("SELECT year FROM mujun_schemes ORDER BY year DESC")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(years.into_iter().map(|(y,)| y as i32).collect())
+    }
+
     async fn scheme_record(&self, year: i32) -> Result<Option<SchemeRecord>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT scheme_toml, stage, publicity_until, version FROM mujun_schemes WHERE year = $1",
@@ -626,6 +636,7 @@ impl Store {
         sql.push(" ORDER BY d.code, e.name");
         let items: Vec<ImprovementRow> = sql.query_as().fetch_all(&self.pool).await?;
         Ok(Improvements {
+            year,
             done: items.iter().filter(|i| i.status == "done").count(),
             vacate: items
                 .iter()

@@ -39,6 +39,8 @@ mod concurrency;
 mod coop_platforms;
 #[path = "contract/dictionaries.rs"]
 mod dictionaries;
+#[path = "contract/enterprise_imports.rs"]
+mod enterprise_imports;
 #[path = "contract/enterprises.rs"]
 mod enterprises;
 #[path = "contract/imports.rs"]

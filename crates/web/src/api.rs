@@ -41,6 +41,11 @@ pub fn router() -> Router<AppState> {
             get(crate::assistance::api_programme),
         )
         .route("/platforms", get(crate::coop_platform::api_platforms))
+        .route("/mujun/results", get(crate::mujun::api_mujun_results))
+        .route(
+            "/mujun/improvements",
+            get(crate::mujun::api_mujun_improvements),
+        )
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -58,12 +63,13 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "hezuo 区域合作办 API", version = "1", description = "项目库、重点事项、合作协议、考核与对口工作、平台飞地接口。金额以元为单位（整数），日期为 YYYY-MM-DD。"),
+    info(title = "hezuo 区域合作办 API", version = "1", description = "项目库、重点事项、合作协议、考核、对口工作、平台飞地与亩均效益评价接口。金额以元为单位（整数），日期为 YYYY-MM-DD。"),
     paths(list_projects, get_project, create_project, update_project, transition_project,
         crate::stats::signing, crate::stats::investment,
         crate::key_item::api_list, crate::key_item::api_get, crate::key_item::api_agreements,
         crate::key_item::api_agreement, crate::key_item::api_assessment,
-        crate::assistance::api_programmes, crate::assistance::api_programme, crate::coop_platform::api_platforms),
+        crate::assistance::api_programmes, crate::assistance::api_programme, crate::coop_platform::api_platforms,
+        crate::mujun::api_mujun_results, crate::mujun::api_mujun_improvements),
     components(schemas(crate::stats::SigningJson, crate::stats::InvestmentJson, crate::stats::TierJson,
         crate::stats::GroupJson, hezuo_store::stats::LightCounts, ProjectPage, ProjectRow, ProjectDetail, ListEntry, StageChange, ProjectInput, ProjectUpdate, TransitionRequest, ErrorBody, FieldError,
         hezuo_store::key_item::KeyItemPage, hezuo_store::key_item::KeyItemRow, hezuo_store::key_item::KeyItemDetail,
@@ -77,7 +83,10 @@ impl Modify for BearerAuth {
         hezuo_store::assistance::FundRow, hezuo_store::assistance::DisbursementRow, crate::assistance::ProgrammeDetail,
         hezuo_store::assistance::PersonRow, hezuo_store::assistance::SaleRow,
         hezuo_store::coop_platform::PlatformPage, hezuo_store::coop_platform::PlatformRow, hezuo_store::coop_platform::FiguresRow,
-        hezuo_store::coop_platform::PlatformFigures, hezuo_store::coop_platform::PlatformYoy, hezuo_store::coop_platform::Settlement)),
+        hezuo_store::coop_platform::PlatformFigures, hezuo_store::coop_platform::PlatformYoy, hezuo_store::coop_platform::Settlement,
+        crate::mujun::ApiResults, crate::mujun::ApiResult, hezuo_domain::mujun::MuResult, hezuo_domain::mujun::IndicatorScore,
+        hezuo_domain::mujun_report::Stage, hezuo_domain::mujun_report::Distribution, hezuo_domain::mujun_report::ClassCounts,
+        hezuo_store::mujun_results::Improvements, hezuo_store::mujun_results::ImprovementRow)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -61,6 +61,7 @@ pub const SECTIONS: &[Section] = &[
     |c| Box::pin(key_items(c)),
     |c| Box::pin(assistance(c)),
     |c| Box::pin(platforms(c)),
+    |c| Box::pin(mujun(c)),
 ];
 
 /// What every section reads from: the request, and the words for its scope and period.
@@ -754,6 +755,82 @@ async fn platforms(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
         heading: "合作平台与飞地",
         headline: None,
         blocks: sentences.into_iter().map(Block::Paragraph).collect(),
+    }))
+}
+
+/// 亩均效益评价: the latest evaluation published by the period's year — classes, movement since
+/// the year before, and the improvement list with the land and floor it has freed. A platform's
+/// or list's bulletin leaves it out; a district's states its own enterprises.
+async fn mujun(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
+    use hezuo_domain::mujun_report::{Stage, distribution, movement};
+    let r = c.request;
+    let f = &r.filter;
+    if f.platform.is_some() || f.list.is_some() {
+        return Ok(None);
+    }
+    let mut found = None;
+    for year in r.store.mujun_years().await? {
+        if year > r.period.year {
+            continue;
+        }
+        let y = r.store.mujun_year(r.viewer, year).await?;
+        if y.stage == Some(Stage::Final) {
+            found = Some(y);
+            break;
+        }
+    }
+    let Some(mut y) = found else {
+        return Ok(None);
+    };
+    let district = f.district.clone();
+    let mine = |code: &str| district.as_deref().is_none_or(|d| d == code);
+    y.rows.retain(|row| mine(&row.enterprise.district_code));
+    if y.rows.is_empty() {
+        return Ok(None);
+    }
+    let classes = y.classes();
+    let counts = distribution(&classes, y.rows.iter().map(|row| ("", &row.result))).total;
+    let last = r.store.mujun_year(r.viewer, y.year - 1).await?;
+    let moved = (last.stage == Some(Stage::Final)).then(|| {
+        let before: std::collections::HashMap<i64, Option<&str>> = last
+            .rows
+            .iter()
+            .map(|row| (row.enterprise.id, row.result.class.as_deref()))
+            .collect();
+        let m = movement(
+            &classes,
+            y.rows.iter().map(|row| {
+                (
+                    before.get(&row.enterprise.id).copied().flatten(),
+                    row.result.class.as_deref(),
+                )
+            }),
+        );
+        (m.up, m.down)
+    });
+    let ids: std::collections::HashSet<i64> = y.rows.iter().map(|row| row.enterprise.id).collect();
+    let mut list = r.store.mujun_improvements(r.viewer, y.year, None).await?;
+    list.items.retain(|i| ids.contains(&i.enterprise_id));
+    let named: Vec<(String, usize)> = classes
+        .iter()
+        .cloned()
+        .zip(counts.counts.iter().copied())
+        .collect();
+    let text = words::mujun(&words::MujunFigures {
+        year: y.year,
+        classes: &named,
+        exempt: counts.exempt,
+        moved,
+        listed: list.items.len(),
+        done: list.items.iter().filter(|i| i.status == "done").count(),
+        vacate: list.items.iter().filter(|i| i.kind == "vacate").count(),
+        land_x100: list.items.iter().map(|i| i.land_reclaimed_x100).sum(),
+        floor_x100: list.items.iter().map(|i| i.floor_vacated_x100).sum(),
+    });
+    Ok(Some(Part {
+        heading: "亩均效益评价",
+        headline: None,
+        blocks: vec![Block::Paragraph(text)],
     }))
 }
 

@@ -24,21 +24,27 @@ pub enum ImportKind {
     KeyItems,
     /// 对口工作指标 (only the office imports them).
     Assistance,
+    /// 亩均企业数据: enterprises and their year's figures (only the office imports them).
+    Enterprises,
 }
 
 impl ImportKind {
-    /// Whether every importing account may import this kind (key items and assistance
-    /// indicators are the office's).
+    /// Whether every importing account may import this kind (key items, assistance
+    /// indicators and enterprise data are the office's).
     pub fn for_everyone(self) -> bool {
-        !matches!(self, ImportKind::KeyItems | ImportKind::Assistance)
+        !matches!(
+            self,
+            ImportKind::KeyItems | ImportKind::Assistance | ImportKind::Enterprises
+        )
     }
 
-    pub const ALL: [ImportKind; 5] = [
+    pub const ALL: [ImportKind; 6] = [
         ImportKind::Projects,
         ImportKind::Plans,
         ImportKind::Progress,
         ImportKind::KeyItems,
         ImportKind::Assistance,
+        ImportKind::Enterprises,
     ];
 
     /// As stored with uploads and mappings, and in URLs.
@@ -49,6 +55,7 @@ impl ImportKind {
             ImportKind::Progress => "progress",
             ImportKind::KeyItems => "key-items",
             ImportKind::Assistance => "assistance",
+            ImportKind::Enterprises => "enterprises",
         }
     }
 
@@ -63,6 +70,7 @@ impl ImportKind {
             ImportKind::Progress => "月度进展",
             ImportKind::KeyItems => "重点事项",
             ImportKind::Assistance => "对口工作指标",
+            ImportKind::Enterprises => "亩均企业数据",
         }
     }
 
@@ -74,6 +82,7 @@ impl ImportKind {
             ImportKind::Progress => "份月报",
             ImportKind::KeyItems => "项重点事项",
             ImportKind::Assistance => "项指标",
+            ImportKind::Enterprises => "条企业数据",
         }
     }
 
@@ -84,6 +93,7 @@ impl ImportKind {
             ImportKind::Progress => PROGRESS_FIELDS,
             ImportKind::KeyItems => hezuo_office::import::key_items::KEY_ITEM_FIELDS,
             ImportKind::Assistance => hezuo_office::import::assistance::ASSISTANCE_FIELDS,
+            ImportKind::Enterprises => hezuo_office::import::enterprises::ENTERPRISE_FIELDS,
         }
     }
 
@@ -95,6 +105,7 @@ impl ImportKind {
             ImportKind::Progress => hezuo_office::import::records::progress_template(),
             ImportKind::KeyItems => hezuo_office::import::key_items::key_item_template(),
             ImportKind::Assistance => hezuo_office::import::assistance::assistance_template(),
+            ImportKind::Enterprises => hezuo_office::import::enterprises::enterprise_template(),
         }
         .map_err(|e| e.to_string())
     }
@@ -339,6 +350,21 @@ pub async fn import_workbook(
                 .await?;
             (out, read.tables)
         }
+        ImportKind::Enterprises => {
+            let read = hezuo_office::import::enterprises::read_enterprises(
+                &book,
+                &vocab,
+                &remembered,
+                chrono::Datelike::year(&today),
+            );
+            if !report.take(&read) {
+                return Ok(report);
+            }
+            let out = store
+                .import_enterprise_data(viewer, actor, &read.rows, &file, dry_run)
+                .await?;
+            (out, read.tables)
+        }
     };
     report.inserted = outcome.inserted;
     report.updated = outcome.updated;
@@ -439,7 +465,8 @@ impl ImportPage {
         field == key
     }
 
-    /// Where the imported records are seen.
+    /// Where the imported records are seen (none yet for enterprise data: the 亩均 pages link
+    /// here when they land).
     fn done_link(&self) -> (&'static str, &'static str) {
         match self.kind {
             ImportKind::Projects => ("/projects", "到项目库查看"),
@@ -447,6 +474,7 @@ impl ImportPage {
             ImportKind::Progress => ("/progress", "到月报审核查看"),
             ImportKind::KeyItems => ("/key-items", "到重点事项查看"),
             ImportKind::Assistance => ("/assistance", "到对口工作查看"),
+            ImportKind::Enterprises => ("/mujun/results", "到亩均评价结果查看"),
         }
     }
 }

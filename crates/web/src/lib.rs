@@ -16,6 +16,7 @@ mod form;
 pub mod import;
 mod key_item;
 mod key_item_form;
+mod mujun;
 mod progress;
 mod project;
 mod stats;
@@ -158,6 +159,24 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .route("/platforms/export.xlsx", get(coop_platform::export))
         .route("/platforms/{id}", get(coop_platform::detail))
         .route("/platforms/{id}/figures", post(coop_platform::set_figures))
+        .route("/mujun", get(mujun::index))
+        .route("/mujun/publicize", post(mujun::publicize))
+        .route("/mujun/finalize", post(mujun::finalize))
+        .route("/mujun/results", get(mujun::results))
+        .route("/mujun/results/export.xlsx", get(mujun::export_results))
+        .route("/mujun/enterprises/{id}", get(mujun::enterprise))
+        .route("/mujun/objections", post(mujun::file_objection))
+        .route(
+            "/mujun/objections/{id}/resolve",
+            post(mujun::resolve_objection),
+        )
+        .route("/mujun/scheme", get(mujun::scheme).post(mujun::save_scheme))
+        .route("/mujun/improvements", get(mujun::improvements))
+        .route(
+            "/mujun/improvements/export.xlsx",
+            get(mujun::export_improvements),
+        )
+        .route("/mujun/improvements/{id}", post(mujun::update_improvement))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/export.xlsx", get(admin::export_users))

@@ -5,6 +5,7 @@
 //! keyed by the header's [`Table::shape`] so the next file laid out the same way maps the same.
 
 pub mod assistance;
+pub mod enterprises;
 pub mod key_items;
 pub mod project;
 pub mod records;

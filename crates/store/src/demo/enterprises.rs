@@ -7,8 +7,10 @@
 use crate::audit::Actor;
 use crate::db::{Store, StoreError};
 use crate::enterprise::{NewEnterprise, YearFigures};
+use crate::mujun_results::ImprovementInput;
 use hezuo_domain::Viewer;
 use hezuo_domain::credit_code::CreditCode;
+use hezuo_domain::mujun_report::ImprovementKind;
 
 const COUNT: usize = 1200;
 
@@ -221,7 +223,132 @@ pub(super) async fn load(store: &Store, admin: &Viewer, actor: &Actor) -> Result
                 .await?;
         }
     }
+    evaluate(store, admin, actor).await
+}
+
+/// 2023 and 2024 evaluated under the county's scheme, publicized and published: in 2024 two
+/// objections (one upheld after the data were corrected, one not), and the D class on the
+/// improvement list with a year of actions — some firms improved, some gave their land back.
+async fn evaluate(store: &Store, admin: &Viewer, actor: &Actor) -> Result<(), StoreError> {
+    for (year, until) in [(2023, "2024-04-15"), (2024, "2025-04-15")] {
+        let scheme = SCHEME.replace("year = 2024", &format!("year = {year}"));
+        store
+            .save_mujun_scheme(admin, actor, year, &scheme, None)
+            .await?;
+        let draft = store.mujun_year(admin, year).await?;
+        store
+            .publicize_mujun(admin, actor, year, until, draft.version)
+            .await?;
+        let mut frozen = store.mujun_year(admin, year).await?;
+        if year == 2024 {
+            let bottom: Vec<i64> = frozen
+                .rows
+                .iter()
+                .filter(|r| r.result.class.as_deref() == Some("D"))
+                .map(|r| r.enterprise.id)
+                .take(2)
+                .collect();
+            for (n, id) in bottom.into_iter().enumerate() {
+                let (content, upheld, answer) = if n == 0 {
+                    (
+                        "企业反映2024年度研发经费未计入母公司统一归集部分，申请更正",
+                        true,
+                        "经统计局核实，研发经费数据有误，已更正并重新评价",
+                    )
+                } else {
+                    (
+                        "企业认为用地面积含代征道路，应予扣除",
+                        false,
+                        "经自然资源部门核实，用地面积与不动产登记一致，维持原结果",
+                    )
+                };
+                let objection = store
+                    .file_mujun_objection(admin, actor, year, id, content)
+                    .await?;
+                store
+                    .resolve_mujun_objection(admin, actor, objection, upheld, answer, 1)
+                    .await?;
+                if upheld {
+                    correct_rnd(store, admin, actor, id, year).await?;
+                }
+            }
+            store
+                .publicize_mujun(admin, actor, year, until, frozen.version)
+                .await?;
+            frozen = store.mujun_year(admin, year).await?;
+        }
+        store
+            .finalize_mujun(admin, actor, year, frozen.version)
+            .await?;
+        let list = store.mujun_improvements(admin, year, None).await?;
+        let mut rng = Rng(year as u64);
+        for item in &list.items {
+            let (kind, measures, done, land, floor) = match rng.below(10) {
+                0..=2 => (
+                    ImprovementKind::Vacate,
+                    "企业整体退出，土地由园区收储后引进新项目",
+                    year == 2023 || rng.below(2) == 0,
+                    item.land_x100,
+                    item.land_x100 * 400,
+                ),
+                3..=6 => (
+                    ImprovementKind::Upgrade,
+                    "实施技术改造，淘汰落后产能，提高单位能耗产出",
+                    year == 2023,
+                    0,
+                    0,
+                ),
+                _ => (
+                    ImprovementKind::Upgrade,
+                    "部分厂房分割出租给优质企业，盘活闲置空间",
+                    year == 2023,
+                    0,
+                    item.land_x100 * 120,
+                ),
+            };
+            let input = ImprovementInput {
+                kind,
+                measures: measures.into(),
+                deadline: format!("{}-12-31", year + 1),
+                done,
+                land_reclaimed_x100: if done { land } else { 0 },
+                floor_vacated_x100: if done { floor } else { floor / 2 },
+            };
+            store
+                .update_mujun_improvement(admin, actor, item.id, &input, item.version)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The upheld objection's correction: the R&D spending the statistics bureau re-stated (×3).
+async fn correct_rnd(
+    store: &Store,
+    admin: &Viewer,
+    actor: &Actor,
+    id: i64,
+    year: i32,
+) -> Result<(), StoreError> {
+    use hezuo_domain::mujun::DataField::*;
+    let population = store.mujun_population(admin, year).await?;
+    let Some((_, e)) = population.iter().find(|(r, _)| r.id == id) else {
+        return Ok(());
+    };
+    let whole = |f| e.data.get(f).map(|v: f64| v.round() as i64);
+    let hundredths = |f| e.data.get(f).map(|v: f64| (v * 100.0).round() as i64);
+    let figures = YearFigures {
+        tax: whole(Tax),
+        value_added: whole(ValueAdded),
+        revenue: whole(Revenue),
+        energy_x100: hundredths(Energy),
+        emission_x100: hundredths(Emission),
+        electricity: whole(Electricity),
+        employees: whole(Employees),
+        rnd: whole(Rnd).map(|v| v * 3),
+        flags: e.flags.clone(),
+    };
     store
-        .save_mujun_scheme(admin, actor, 2024, SCHEME, None)
+        .set_enterprise_year(admin, actor, id, year, &figures)
         .await
 }

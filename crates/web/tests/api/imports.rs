@@ -593,3 +593,170 @@ async fn assistance_indicators_import_with_their_programmes_and_reimport_updates
     let mut area = app.login_as("area").await;
     assert!(!area.get("/import").await.text.contains("kind=assistance"));
 }
+
+/// The statistics bureau's sheet: the year in the title, 万元 by default, an empty energy cell.
+const STATISTICS: &str = "2024年度规上工业企业亩均效益评价数据\n\
+统一社会信用代码,企业名称,所在区县,规上/规下,自有用地（亩）,工业增加值,综合能耗（吨标煤）,从业人员（人）,研发经费（万元）\n\
+91330502MA2B00001R,湖州甲精密机械有限公司,吴兴,规上,45.5,5200,1350.57,186,730\n\
+91330503MA2B00002B,湖州乙新材料有限公司,南浔区,规下,12.5,3500,,40,\n";
+
+/// The tax bureau's sheet: code, name and tax in 元, the year in the header.
+const TAX: &str = "纳税人识别号,纳税人名称,2024年实缴税金（元）\n\
+91330502MA2B00001R,湖州甲精密机械有限公司,\"1,234,567.89\"\n\
+91330503MA2B00002B,湖州乙新材料有限公司,560000\n";
+
+/// Checks an enterprise data file as `client` (stores nothing).
+async fn check(client: &mut Client<'_>, csrf: &str, name: &str, text: &str) -> TestResponse {
+    client
+        .post_file_with(
+            "/import",
+            Some(csrf),
+            &[("kind", "enterprises")],
+            name,
+            text.as_bytes(),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn enterprise_data_from_both_bureaus_merges_and_a_reimport_changes_nothing() {
+    use hezuo_domain::mujun::DataField;
+    let app = TestApp::spawn().await;
+    let admin = app.viewer_of("admin").await;
+    // (credit code, name, 规上, land, value added, energy, tax, employees) of every enterprise.
+    let stored = || async {
+        app.store
+            .mujun_population(&admin, 2024)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(row, e)| {
+                let d = e.data;
+                (
+                    row.credit_code,
+                    row.name,
+                    e.above_scale,
+                    d.get(DataField::Land),
+                    d.get(DataField::ValueAdded),
+                    d.get(DataField::Energy),
+                    d.get(DataField::Tax),
+                    d.get(DataField::Employees),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut office = app.login_as("office").await;
+    let csrf = office.csrf.clone();
+    let tab = office.get("/import?kind=enterprises").await;
+    assert!(
+        tab.text.contains("导入亩均企业数据")
+            && tab.text.contains("/import/templates/enterprises.xlsx"),
+        "{}",
+        tab.text
+    );
+
+    // A wrong check character, and an enterprise hezuo does not know yet without its district:
+    // each said where it is, nothing stored.
+    let bad = check(
+        &mut office,
+        &csrf,
+        "统计局.csv",
+        &STATISTICS.replace("91330502MA2B00001R", "91330502MA2B00001X"),
+    )
+    .await;
+    assert!(
+        bad.text.contains("1 处问题")
+            && bad.text.contains("A（统一社会信用代码）")
+            && bad.text.contains("校验位不符（应为R）"),
+        "{}",
+        bad.text
+    );
+    let bad = check(
+        &mut office,
+        &csrf,
+        "统计局.csv",
+        &STATISTICS.replace(",南浔区,", ",,"),
+    )
+    .await;
+    assert!(
+        bad.text.contains("C（所在区县）") && bad.text.contains("新登记须填写所在区县"),
+        "{}",
+        bad.text
+    );
+    assert!(stored().await.is_empty());
+
+    // Checked (nothing stored), then confirmed.
+    let good = check(&mut office, &csrf, "统计局.csv", STATISTICS).await;
+    assert!(
+        good.text.contains("将新增 <strong>2</strong> 条企业数据"),
+        "{}",
+        good.text
+    );
+    assert!(stored().await.is_empty(), "a check stores nothing");
+    let done = confirm(&mut office, &good).await;
+    assert!(done.text.contains("已导入“统计局.csv”"), "{}", done.text);
+    let first = stored().await;
+    assert_eq!(
+        first[0],
+        (
+            "91330502MA2B00001R".to_string(),
+            "湖州甲精密机械有限公司".to_string(),
+            true,
+            Some(45.5),
+            Some(52_000_000.0),
+            Some(1350.57),
+            None,
+            Some(186.0)
+        )
+    );
+    assert_eq!(
+        (first[1].2, first[1].5),
+        (false, None),
+        "规下; energy not reported"
+    );
+
+    // The same file again updates the two rows and changes nothing.
+    let again = check(&mut office, &csrf, "统计局.csv", STATISTICS).await;
+    assert!(
+        again.text.contains("更新 <strong>2</strong>"),
+        "{}",
+        again.text
+    );
+    confirm(&mut office, &again).await;
+    assert_eq!(stored().await, first);
+
+    // The tax bureau's file adds the tax and keeps the statistics bureau's figures.
+    let tax = check(&mut office, &csrf, "税务局.csv", TAX).await;
+    confirm(&mut office, &tax).await;
+    let merged = stored().await;
+    assert_eq!(merged[0].6, Some(1_234_568.0), "to the yuan");
+    assert_eq!(merged[1].6, Some(560_000.0));
+    assert_eq!(
+        (merged[0].4, merged[0].5, merged[0].7),
+        (first[0].4, first[0].5, first[0].7)
+    );
+
+    // The template downloads and reads as this kind.
+    let t = office.get("/import/templates/enterprises.xlsx").await;
+    t.assert_status(StatusCode::OK);
+    assert!(hezuo_office::book::read_book(&t.bytes).is_ok());
+
+    // Only the office: no tab for an area, and its upload is refused; units and leaders
+    // import nothing.
+    let mut area = app.login_as("area").await;
+    assert!(!area.get("/import").await.text.contains("kind=enterprises"));
+    let area_csrf = area.csrf.clone();
+    let refused = check(&mut area, &area_csrf, "税务局.csv", TAX).await;
+    assert!(
+        refused.text.contains("只有合作办可以导入亩均企业数据"),
+        "{}",
+        refused.text
+    );
+    for user in ["unit", "leader"] {
+        let mut c = app.login_as(user).await;
+        c.get("/import?kind=enterprises")
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+    }
+    assert_eq!(stored().await, merged);
+}

@@ -13,6 +13,7 @@ mod headers;
 mod imports;
 mod key_items;
 mod login;
+mod mujun;
 mod platforms;
 mod progress;
 mod project_form;
