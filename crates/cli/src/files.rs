@@ -152,7 +152,7 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<boo
     let name = file
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let today = chrono::Local::now().date_naive();
+    let today = hezuo_web::export::beijing_today();
     let exe = std::env::current_exe().context("找不到 hezuo 程序自身的路径")?;
     let report = hezuo_web::import::import_workbook(
         store,

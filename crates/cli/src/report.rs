@@ -112,7 +112,7 @@ pub async fn run(
         filter.list = Some(find(store, DictKind::List, &l, "清单").await?.parse()?);
     }
     let viewer = crate::files::system_viewer();
-    let today = chrono::Local::now().date_naive();
+    let today = hezuo_web::export::beijing_today();
     let request = hezuo_web::bulletin::Request {
         store,
         viewer: &viewer,

@@ -204,9 +204,7 @@ pub fn scope_line(scope: &str, who: &str) -> String {
 
 /// Today in Beijing.
 pub fn beijing_today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .date_naive()
+    crate::project::today()
 }
 
 /// Today in Beijing, "20240630", for file names.

@@ -248,13 +248,24 @@ pub async fn index(
     Ok(html(&index_page(&state, &user, year, String::new()).await?))
 }
 
-/// A step's failure shown on the page it came from, with the status that says why.
-fn refusal(e: StoreError) -> Result<(StatusCode, String), AppError> {
-    match e {
-        StoreError::Conflict(m) => Ok((StatusCode::CONFLICT, m)),
-        StoreError::Invalid { message, .. } => Ok((StatusCode::UNPROCESSABLE_ENTITY, message)),
-        other => Err(other.into()),
-    }
+/// Where a form goes when the store took it; else the page it came from, rendered by `again`
+/// with the refusal in Chinese, under the status that says why (409 stale, 422 refused).
+async fn answer<T, P, F>(
+    result: Result<T, StoreError>,
+    to: &str,
+    again: F,
+) -> Result<Response, AppError>
+where
+    P: Template,
+    F: AsyncFnOnce(String) -> Result<P, AppError>,
+{
+    let (status, notice) = match result {
+        Ok(_) => return Ok(Redirect::to(to).into_response()),
+        Err(StoreError::Conflict(m)) => (StatusCode::CONFLICT, m),
+        Err(StoreError::Invalid { message, .. }) => (StatusCode::UNPROCESSABLE_ENTITY, message),
+        Err(other) => return Err(other.into()),
+    };
+    Ok((status, html(&again(notice).await?)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,21 +283,14 @@ pub async fn publicize(
     req: Request<Body>,
 ) -> Result<Response, AppError> {
     let f: StepForm = parse_body(req).await?;
-    match state
+    let result = state
         .store
         .publicize_mujun(&user.viewer, &user.actor, f.year, f.until.trim(), f.version)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/mujun?year={}", f.year)).into_response()),
-        Err(e) => {
-            let (status, notice) = refusal(e)?;
-            Ok((
-                status,
-                html(&index_page(&state, &user, f.year, notice).await?),
-            )
-                .into_response())
-        }
-    }
+        .await;
+    answer(result, &format!("/mujun?year={}", f.year), async |notice| {
+        index_page(&state, &user, f.year, notice).await
+    })
+    .await
 }
 
 /// `POST /mujun/finalize`: publish (refused while objections are open).
@@ -296,21 +300,14 @@ pub async fn finalize(
     req: Request<Body>,
 ) -> Result<Response, AppError> {
     let f: StepForm = parse_body(req).await?;
-    match state
+    let result = state
         .store
         .finalize_mujun(&user.viewer, &user.actor, f.year, f.version)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/mujun?year={}", f.year)).into_response()),
-        Err(e) => {
-            let (status, notice) = refusal(e)?;
-            Ok((
-                status,
-                html(&index_page(&state, &user, f.year, notice).await?),
-            )
-                .into_response())
-        }
-    }
+        .await;
+    answer(result, &format!("/mujun?year={}", f.year), async |notice| {
+        index_page(&state, &user, f.year, notice).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -662,7 +659,7 @@ pub async fn file_objection(
     req: Request<Body>,
 ) -> Result<Response, AppError> {
     let f: ObjectionForm = parse_body(req).await?;
-    match state
+    let result = state
         .store
         .file_mujun_objection(
             &user.viewer,
@@ -671,20 +668,20 @@ pub async fn file_objection(
             f.enterprise_id,
             &f.content,
         )
+        .await;
+    let to = format!("/mujun/enterprises/{}?year={}", f.enterprise_id, f.year);
+    answer(result, &to, async |notice| {
+        enterprise_page(
+            &state,
+            &user,
+            f.enterprise_id,
+            f.year,
+            notice,
+            f.content.clone(),
+        )
         .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/mujun/enterprises/{}?year={}",
-            f.enterprise_id, f.year
-        ))
-        .into_response()),
-        Err(e) => {
-            let (status, notice) = refusal(e)?;
-            let page =
-                enterprise_page(&state, &user, f.enterprise_id, f.year, notice, f.content).await?;
-            Ok((status, html(&page)).into_response())
-        }
-    }
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -704,28 +701,24 @@ pub async fn resolve_objection(
     req: Request<Body>,
 ) -> Result<Response, AppError> {
     let f: ResolveForm = parse_body(req).await?;
-    match state
+    let upheld = f.decision == "upheld";
+    let result = state
         .store
         .resolve_mujun_objection(
             &user.viewer,
             &user.actor,
             id,
-            f.decision == "upheld",
+            upheld,
             &f.resolution,
             f.version,
         )
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/mujun?year={}#objections", f.year)).into_response()),
-        Err(e) => {
-            let (status, notice) = refusal(e)?;
-            Ok((
-                status,
-                html(&index_page(&state, &user, f.year, notice).await?),
-            )
-                .into_response())
-        }
-    }
+        .await;
+    answer(
+        result,
+        &format!("/mujun?year={}#objections", f.year),
+        async |notice| index_page(&state, &user, f.year, notice).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -840,7 +833,7 @@ pub async fn save_scheme(
         }
         None => text,
     };
-    match state
+    let result = state
         .store
         .save_mujun_scheme(
             &user.viewer,
@@ -849,16 +842,23 @@ pub async fn save_scheme(
             &text,
             (version > 0).then_some(version),
         )
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/mujun/scheme?year={year}&saved=1")).into_response()),
-        Err(e) => {
-            let (status, error) = refusal(e)?;
-            let page =
-                scheme_page(&state, &user, year, Some((text, version)), error, false).await?;
-            Ok((status, html(&page)).into_response())
-        }
-    }
+        .await;
+    answer(
+        result,
+        &format!("/mujun/scheme?year={year}&saved=1"),
+        async |error| {
+            scheme_page(
+                &state,
+                &user,
+                year,
+                Some((text.clone(), version)),
+                error,
+                false,
+            )
+            .await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -1021,26 +1021,19 @@ pub async fn update_improvement(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/mujun/enterprises/{}?year={}",
-            f.enterprise_id, f.year
-        ))
-        .into_response()),
-        Err(e) => {
-            let (status, notice) = refusal(e)?;
-            let page = enterprise_page(
-                &state,
-                &user,
-                f.enterprise_id,
-                f.year,
-                notice,
-                String::new(),
-            )
-            .await?;
-            Ok((status, html(&page)).into_response())
-        }
-    }
+    let to = format!("/mujun/enterprises/{}?year={}", f.enterprise_id, f.year);
+    answer(result, &to, async |notice| {
+        enterprise_page(
+            &state,
+            &user,
+            f.enterprise_id,
+            f.year,
+            notice,
+            String::new(),
+        )
+        .await
+    })
+    .await
 }
 
 /// One enterprise's result in the API.

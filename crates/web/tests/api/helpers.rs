@@ -84,8 +84,12 @@ impl Fixture {
     }
 }
 
+/// Today as the server sees it: Beijing time, whatever the machine's zone (between 16:00 and
+/// 24:00 UTC Beijing is already on the next day).
 pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .date_naive()
 }
 
 fn unique_db_path() -> PathBuf {
