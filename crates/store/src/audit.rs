@@ -37,7 +37,12 @@ pub struct AuditEntry {
     pub entity_id: Option<i64>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    /// 1 when the event succeeded (0: a refused login …).
+    pub success: i64,
 }
+
+/// Events that record a refusal rather than a change.
+pub(crate) const FAILURES: [&str; 2] = ["login_failed", "login_locked"];
 
 pub(crate) async fn write<B: Serialize, A: Serialize>(
     tx: &mut Transaction<'static, Any>,
@@ -49,8 +54,8 @@ pub(crate) async fn write<B: Serialize, A: Serialize>(
     after: Option<&A>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO audit_log (at, user_id, username, ip, action, entity, entity_id, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_log (at, user_id, username, ip, action, entity, entity_id, before_json, after_json, success) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(now_text())
     .bind(actor.user_id)
@@ -61,6 +66,7 @@ pub(crate) async fn write<B: Serialize, A: Serialize>(
     .bind(entity_id)
     .bind(before.map(json))
     .bind(after.map(json))
+    .bind(i64::from(!FAILURES.contains(&action)))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -78,7 +84,7 @@ impl crate::Store {
         entity_id: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         Ok(sqlx::query_as::<_, AuditEntry>(
-            "SELECT id, at, user_id, username, ip, action, entity, entity_id, before_json, after_json \
+            "SELECT id, at, user_id, username, ip, action, entity, entity_id, before_json, after_json, success \
              FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC",
         )
         .bind(entity.to_string())

@@ -12,12 +12,47 @@ use hezuo_domain::{Area, Role, Viewer};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// Failed logins allowed per user name (or address) within [`THROTTLE_WINDOW_MINUTES`].
+/// Failed logins allowed per user name (or address); the next attempts are refused until
+/// [`THROTTLE_WINDOW_MINUTES`] have passed since the last one (等保: lock for 10 minutes).
 pub const MAX_FAILURES: i64 = 5;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-/// Sessions end after this long without a request, and in any case after `SESSION_MAX_HOURS`.
-pub const SESSION_IDLE_MINUTES: i64 = 30;
-pub const SESSION_MAX_HOURS: i64 = 12;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 10;
+
+/// How long sessions live: ended after `idle_minutes` without a request, and in any case
+/// `max_hours` after login. Set from the configuration (`[security]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle_minutes: i64,
+    pub max_hours: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle_minutes: 30,
+            max_hours: 12,
+        }
+    }
+}
+
+impl SessionPolicy {
+    /// Checked values; the reason in Chinese when they cannot be used.
+    pub fn new(idle_minutes: i64, max_hours: i64) -> Result<SessionPolicy, String> {
+        if !(5..=480).contains(&idle_minutes) {
+            return Err(format!(
+                "会话空闲超时应在5到480分钟之间（现为{idle_minutes}）"
+            ));
+        }
+        if !(1..=72).contains(&max_hours) || max_hours * 60 < idle_minutes {
+            return Err(format!(
+                "会话最长有效期应在1到72小时之间且不短于空闲超时（现为{max_hours}小时）"
+            ));
+        }
+        Ok(SessionPolicy {
+            idle_minutes,
+            max_hours,
+        })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct User {
@@ -399,6 +434,23 @@ impl Store {
         Ok(())
     }
 
+    /// A refused login's audit row (success = 0), under the name that was typed.
+    async fn audit_refusal(&self, actor: &Actor, action: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        audit::write(
+            &mut tx,
+            actor,
+            action,
+            "session",
+            None,
+            None::<&()>,
+            None::<&()>,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Failures counted against `key` in the current window.
     async fn failures(&self, key: &str) -> Result<i64, StoreError> {
         let row: Option<(i64, String)> =
@@ -418,8 +470,9 @@ impl Store {
         })
     }
 
-    /// Counts one failure against `key`, starting a new window if the last one has passed. One
-    /// upsert, so failures arriving together are all counted: a read followed by a write lost
+    /// Counts one attempt against `key`: the count grows while attempts come within
+    /// [`THROTTLE_WINDOW_MINUTES`] of the last one (`window_start` holds the last), else starts
+    /// again at 1. One upsert, so failures arriving together are all counted: a read followed by a write lost
     /// counts on SQLite and tripped the primary key (an error instead of a refusal) on PostgreSQL.
     /// Returns the count in the current window, this one included.
     async fn record_failure(&self, key: &str) -> Result<i64, StoreError> {
@@ -431,8 +484,7 @@ impl Store {
             "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2) \
              ON CONFLICT (key) DO UPDATE SET \
              failures = CASE WHEN login_failures.window_start > $3 THEN login_failures.failures + 1 ELSE 1 END, \
-             window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start \
-             ELSE excluded.window_start END \
+             window_start = excluded.window_start \
              RETURNING failures",
         )
         .bind(key.to_string())
@@ -455,9 +507,15 @@ impl Store {
     ) -> Result<Session, LoginErrorOr> {
         let name_key = format!("user:{}", username.trim().to_lowercase());
         let ip_key = format!("ip:{ip}");
+        let refused = Actor {
+            user_id: None,
+            username: username.trim().to_string(),
+            ip: ip.to_string(),
+        };
         if self.failures(&ip_key).await? >= 4 * MAX_FAILURES
             || self.record_failure(&name_key).await? > MAX_FAILURES
         {
+            self.audit_refusal(&refused, "login_locked").await?;
             return Err(LoginErrorOr::Login(LoginError::Throttled));
         }
         let hash: Option<(i64, String, i64)> =
@@ -473,23 +531,7 @@ impl Store {
             Some((id, _, 0)) if ok => id,
             _ => {
                 self.record_failure(&ip_key).await?;
-                let mut tx = self.begin_write().await?;
-                let actor = Actor {
-                    user_id: None,
-                    username: username.trim().to_string(),
-                    ip: ip.to_string(),
-                };
-                audit::write(
-                    &mut tx,
-                    &actor,
-                    "login_failed",
-                    "session",
-                    None,
-                    None::<&()>,
-                    None::<&()>,
-                )
-                .await?;
-                tx.commit().await?;
+                self.audit_refusal(&refused, "login_failed").await?;
                 return Err(LoginErrorOr::Login(LoginError::Invalid));
             }
         };
@@ -511,7 +553,7 @@ impl Store {
         .bind(csrf.clone())
         .bind(ip.to_string())
         .bind(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .bind((now + Duration::hours(SESSION_MAX_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .bind((now + Duration::hours(self.session_policy().max_hours)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
@@ -549,7 +591,7 @@ impl Store {
         };
         let now = Utc::now();
         let idle = parse_time(&last_seen)
-            .is_none_or(|t| now - t > Duration::minutes(SESSION_IDLE_MINUTES));
+            .is_none_or(|t| now - t > Duration::minutes(self.session_policy().idle_minutes));
         let expired = parse_time(&expires).is_none_or(|t| now > t);
         let user = self.user_by_id(user_id).await?;
         if idle || expired || user.disabled != 0 {

@@ -46,6 +46,7 @@ pub enum Engine {
 pub struct Store {
     pub(crate) pool: AnyPool,
     engine: Engine,
+    sessions: crate::auth::SessionPolicy,
 }
 
 struct Migration {
@@ -129,6 +130,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_mujun_results.sql"),
         postgres: include_str!("../migrations/postgres/0012_mujun_results.sql"),
     },
+    Migration {
+        version: 13,
+        name: "audit_immutable",
+        sqlite: include_str!("../migrations/sqlite/0013_audit_immutable.sql"),
+        postgres: include_str!("../migrations/postgres/0013_audit_immutable.sql"),
+    },
 ];
 
 pub fn now_text() -> String {
@@ -179,13 +186,27 @@ impl Store {
             // WAL lets pages be read while a write is in progress; the setting is kept in the file.
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        let store = Store { pool, engine };
+        let store = Store {
+            pool,
+            engine,
+            sessions: crate::auth::SessionPolicy::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// The same store with sessions living as `policy` says.
+    pub fn with_session_policy(mut self, policy: crate::auth::SessionPolicy) -> Store {
+        self.sessions = policy;
+        self
+    }
+
+    pub fn session_policy(&self) -> crate::auth::SessionPolicy {
+        self.sessions
     }
 
     /// Applies every migration not yet recorded, each in its own transaction.

@@ -23,6 +23,7 @@ pub mod mujun_results;
 pub mod progress;
 pub mod project;
 mod records;
+pub mod security;
 pub mod stats;
 
 pub use audit::{Actor, AuditEntry};

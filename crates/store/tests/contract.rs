@@ -59,6 +59,8 @@ mod projects;
 mod record_imports;
 #[path = "contract/scope.rs"]
 mod scope;
+#[path = "contract/security.rs"]
+mod security;
 #[path = "contract/stages.rs"]
 mod stages;
 #[path = "contract/stats.rs"]

@@ -152,6 +152,18 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request<Body>, next:
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
+    // 等保: every download of the office's data (a workbook, a bulletin, an evidence file) is
+    // on record with who, from where and what it covered.
+    let download = (*req.method() == Method::GET && is_download(req.uri().path()))
+        .then(|| resolved.as_ref().map(|u| u.actor.clone()))
+        .flatten()
+        .map(|actor| {
+            let what = req
+                .uri()
+                .path_and_query()
+                .map_or(String::new(), |p| p.as_str().to_string());
+            (actor, what)
+        });
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let (mut parts, body) = req.into_parts();
     let body = if unsafe_method && bearer(&parts.headers).is_none() {
@@ -195,7 +207,29 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request<Body>, next:
         body
     };
     parts.extensions.insert(Resolved(resolved));
-    next.run(Request::from_parts(parts, body)).await
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if let Some((actor, what)) = download
+        && response.status() == axum::http::StatusCode::OK
+        && let Err(e) = state
+            .store
+            .record_event(
+                &actor,
+                "export",
+                "download",
+                &serde_json::json!({ "path": what }),
+            )
+            .await
+    {
+        // A download that cannot be put on record is not given out.
+        tracing::error!(error = %e, "could not record a download");
+        return AppError::Internal(e.to_string()).into_response();
+    }
+    response
+}
+
+/// Paths that hand out the office's data as a file.
+fn is_download(path: &str) -> bool {
+    path.ends_with(".xlsx") || path.ends_with(".docx") || path.starts_with("/evidence/")
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {

@@ -19,6 +19,7 @@ mod key_item_form;
 mod mujun;
 mod progress;
 mod project;
+mod security;
 mod stats;
 mod views;
 
@@ -178,6 +179,10 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         )
         .route("/mujun/improvements/{id}", post(mujun::update_improvement))
         .route("/admin", get(admin::index))
+        .route("/admin/audit", get(security::audit))
+        .route("/admin/audit/export.xlsx", get(security::export_audit))
+        .route("/admin/sessions", get(security::sessions))
+        .route("/admin/sessions/end", post(security::end_session))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/export.xlsx", get(admin::export_users))
         .route(

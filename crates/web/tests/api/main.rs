@@ -18,4 +18,5 @@ mod platforms;
 mod progress;
 mod project_form;
 mod scope;
+mod security;
 mod stages;
