@@ -15,6 +15,30 @@ pub struct Settings {
     pub server: ServerSettings,
     pub office: OfficeSettings,
     pub tiers: TierSettings,
+    pub security: SecuritySettings,
+}
+
+/// 等保三级 settings: session lifetimes and how long the audit log is kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SecuritySettings {
+    /// A session ends after this many minutes without a request (5–480).
+    pub idle_minutes: i64,
+    /// … and in any case this many hours after login (1–72).
+    pub max_hours: i64,
+    /// Audit rows are kept at least this many days; below 180 is refused.
+    pub audit_retention_days: i64,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        let p = hezuo_store::auth::SessionPolicy::default();
+        SecuritySettings {
+            idle_minutes: p.idle_minutes,
+            max_hours: p.max_hours,
+            audit_retention_days: hezuo_store::security::MIN_RETENTION_DAYS,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -59,6 +83,7 @@ impl Default for Settings {
                 city_name: "湖州市".into(),
             },
             tiers: TierSettings::default(),
+            security: SecuritySettings::default(),
         }
     }
 }
@@ -120,7 +145,20 @@ impl Settings {
             .try_deserialize()
             .context("配置内容有误")?;
         settings.tier_config()?;
+        settings.session_policy()?;
+        if settings.security.audit_retention_days < hezuo_store::security::MIN_RETENTION_DAYS {
+            anyhow::bail!(
+                "配置 [security]：审计日志保存期限不能少于{}天（现为{}天）",
+                hezuo_store::security::MIN_RETENTION_DAYS,
+                settings.security.audit_retention_days
+            );
+        }
         Ok(settings)
+    }
+
+    pub fn session_policy(&self) -> anyhow::Result<hezuo_store::auth::SessionPolicy> {
+        hezuo_store::auth::SessionPolicy::new(self.security.idle_minutes, self.security.max_hours)
+            .map_err(|e| anyhow::anyhow!("配置 [security]：{e}"))
     }
 
     pub fn tier_config(&self) -> anyhow::Result<TierConfig> {
@@ -151,4 +189,13 @@ city_name = "湖州市"
 cny_yi = [1, 3, 5, 10, 20, 50, 100]
 # Tiers for foreign capital in 亿美元.
 usd_yi = [1, 10]
+
+[security]
+# A session ends after this many minutes without a request (5–480) …
+idle_minutes = 30
+# … and in any case this many hours after login (1–72).
+max_hours = 12
+# Audit rows are kept at least this long (days); less than 180 is refused (等保三级).
+# `hezuo audit purge` deletes only rows older than this.
+audit_retention_days = 180
 "#;

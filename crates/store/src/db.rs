@@ -138,6 +138,11 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// The newest schema version this program knows (its last migration).
+pub(crate) fn latest_schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
 pub fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

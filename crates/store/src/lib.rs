@@ -10,6 +10,7 @@ pub mod assistance;
 mod assistance_import;
 mod audit;
 pub mod auth;
+pub mod backup;
 pub mod coop_platform;
 mod db;
 pub mod demo;

@@ -7,10 +7,11 @@ use hezuo_store::{Store, StoreError};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
-contract!(ten_concurrent_edits_of_the_same_version_save_exactly_one);
+contract!(fifty_concurrent_edits_of_the_same_version_save_exactly_one);
 
-async fn ten_concurrent_edits_of_the_same_version_save_exactly_one(store: Store) {
-    const N: usize = 10;
+async fn fifty_concurrent_edits_of_the_same_version_save_exactly_one(store: Store) {
+    // 等保 asks for fifty writers on one version.
+    const N: usize = 50;
     let w = World::build(&store).await;
     let p = create(
         &store,
