@@ -20,3 +20,4 @@ mod project_form;
 mod scope;
 mod security;
 mod stages;
+mod xss;
