@@ -28,6 +28,10 @@ pub struct SecuritySettings {
     pub max_hours: i64,
     /// Audit rows are kept at least this many days; below 180 is refused.
     pub audit_retention_days: i64,
+    /// "dengbao" (8+ characters with letters and digits, changed periodically) or "asvs".
+    pub password_profile: String,
+    /// Under dengbao: a password must be changed after this many days (30–365).
+    pub password_max_age_days: i64,
 }
 
 impl Default for SecuritySettings {
@@ -37,6 +41,8 @@ impl Default for SecuritySettings {
             idle_minutes: p.idle_minutes,
             max_hours: p.max_hours,
             audit_retention_days: hezuo_store::security::MIN_RETENTION_DAYS,
+            password_profile: "dengbao".into(),
+            password_max_age_days: 90,
         }
     }
 }
@@ -146,6 +152,7 @@ impl Settings {
             .context("配置内容有误")?;
         settings.tier_config()?;
         settings.session_policy()?;
+        settings.password_profile()?;
         if settings.security.audit_retention_days < hezuo_store::security::MIN_RETENTION_DAYS {
             anyhow::bail!(
                 "配置 [security]：审计日志保存期限不能少于{}天（现为{}天）",
@@ -154,6 +161,14 @@ impl Settings {
             );
         }
         Ok(settings)
+    }
+
+    pub fn password_profile(&self) -> anyhow::Result<hezuo_store::auth::PasswordProfile> {
+        hezuo_store::auth::PasswordProfile::parse(
+            &self.security.password_profile,
+            self.security.password_max_age_days,
+        )
+        .map_err(|e| anyhow::anyhow!("配置 [security]：{e}"))
     }
 
     pub fn session_policy(&self) -> anyhow::Result<hezuo_store::auth::SessionPolicy> {
@@ -198,4 +213,8 @@ max_hours = 12
 # Audit rows are kept at least this long (days); less than 180 is refused (等保三级).
 # `hezuo audit purge` deletes only rows older than this.
 audit_retention_days = 180
+# Passwords: "dengbao" (等保: 8+ characters with letters and digits, changed every
+# password_max_age_days) or "asvs" (12+ characters, no common password, no forced change).
+password_profile = "dengbao"
+password_max_age_days = 90
 "#;

@@ -294,7 +294,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("数据库已是最新结构：{db}");
             Ok(())
         }
-        Command::User { command } => user(open(&db).await?, command).await,
+        Command::User { command } => {
+            let store = open(&db)
+                .await?
+                .with_password_profile(settings.password_profile()?);
+            user(store, command).await
+        }
         Command::Token {
             command: TokenCommand::Create { name, label },
         } => {
@@ -455,7 +460,9 @@ async fn serve(
     bind: &str,
     logins: Option<Vec<String>>,
 ) -> anyhow::Result<()> {
-    let store = store.with_session_policy(settings.session_policy()?);
+    let store = store
+        .with_session_policy(settings.session_policy()?)
+        .with_password_profile(settings.password_profile()?);
     let addr: SocketAddr = bind
         .parse()
         .with_context(|| format!("监听地址“{bind}”无效，应形如 127.0.0.1:8080"))?;

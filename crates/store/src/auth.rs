@@ -54,6 +54,130 @@ impl SessionPolicy {
     }
 }
 
+/// How new passwords are judged, and whether they age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProfile {
+    /// 等保 (the default): at least 8 characters mixing letters and digits, changed every
+    /// `max_age_days` — after that the account must set a new one before anything else.
+    Dengbao { max_age_days: i64 },
+    /// OWASP ASVS: at least 12 characters, not a common password nor the user name; no forced
+    /// periodic change.
+    Asvs,
+}
+
+impl Default for PasswordProfile {
+    fn default() -> Self {
+        PasswordProfile::Dengbao { max_age_days: 90 }
+    }
+}
+
+/// Passwords everyone tries first (and the demo's), refused under ASVS.
+const COMMON_PASSWORDS: [&str; 16] = [
+    "password",
+    "password1",
+    "password123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "123456789012",
+    "qwertyuiop",
+    "1qaz2wsx3edc",
+    "qwe123456789",
+    "abc123456789",
+    "woaini1314520",
+    "iloveyou1234",
+    "admin1234567",
+    "administrator",
+    "hezuo2024",
+];
+
+/// Words that with digits or symbols tacked on make most guessed passwords.
+const COMMON_WORDS: [&str; 12] = [
+    "password",
+    "passw0rd",
+    "qwerty",
+    "qwertyuiop",
+    "admin",
+    "administrator",
+    "iloveyou",
+    "woaini",
+    "hezuo",
+    "letmein",
+    "welcome",
+    "abc",
+];
+
+/// A common password, a common word with digits or symbols around it, or one repeated character.
+fn is_common(lower: &str) -> bool {
+    let core = lower.trim_matches(|c: char| c.is_ascii_digit() || !c.is_alphanumeric());
+    COMMON_PASSWORDS.contains(&lower)
+        || core.is_empty()
+        || COMMON_WORDS.contains(&core)
+        || lower.chars().all(|c| lower.starts_with(c))
+}
+
+impl PasswordProfile {
+    /// From the configuration: "dengbao" (with the days a password lasts) or "asvs".
+    pub fn parse(name: &str, max_age_days: i64) -> Result<PasswordProfile, String> {
+        match name {
+            "dengbao" if (30..=365).contains(&max_age_days) => {
+                Ok(PasswordProfile::Dengbao { max_age_days })
+            }
+            "dengbao" => Err(format!(
+                "密码更换周期应在30到365天之间（现为{max_age_days}天）"
+            )),
+            "asvs" => Ok(PasswordProfile::Asvs),
+            other => Err(format!(
+                "密码策略“{other}”无效：应为 dengbao（等保）或 asvs"
+            )),
+        }
+    }
+
+    /// The rule as the password form states it.
+    pub fn rule(self) -> String {
+        match self {
+            PasswordProfile::Dengbao { max_age_days } => {
+                format!("密码至少8位，须同时包含字母和数字；每{max_age_days}天须更换一次")
+            }
+            PasswordProfile::Asvs => "密码至少12位，不能是常见密码，也不能包含用户名".to_string(),
+        }
+    }
+
+    /// Whether `password` may be set for `username`.
+    pub fn check(self, username: &str, password: &str) -> Result<(), StoreError> {
+        match self {
+            PasswordProfile::Dengbao { .. } => check_password_policy(password),
+            PasswordProfile::Asvs => {
+                let lower = password.to_lowercase();
+                let name = username.trim().to_lowercase();
+                let why = if password.chars().count() < 12 || password.len() > 128 {
+                    Some("密码至少12位（最多128个字节）")
+                } else if is_common(&lower) {
+                    Some("这是常见密码，容易被猜中，请换一个")
+                } else if name.chars().count() >= 3 && lower.contains(&name) {
+                    Some("密码不能包含用户名")
+                } else {
+                    None
+                };
+                match why {
+                    Some(m) => Err(StoreError::invalid("password", m)),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// Whether a password set at `changed_at` must be changed now.
+    pub fn expired(self, changed_at: &str) -> bool {
+        match self {
+            PasswordProfile::Asvs => false,
+            PasswordProfile::Dengbao { max_age_days } => {
+                parse_time(changed_at).is_none_or(|t| Utc::now() - t > Duration::days(max_age_days))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
@@ -66,6 +190,8 @@ pub struct User {
     pub leader_id: Option<i64>,
     pub disabled: i64,
     pub version: i64,
+    /// When the password was last set (RFC 3339, UTC).
+    pub password_changed_at: String,
 }
 
 impl User {
@@ -102,7 +228,7 @@ pub struct UserInput {
     pub leader_id: Option<i64>,
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, role, district_code, platform_id, unit_id, leader_id, disabled, version";
+const USER_COLUMNS: &str = "id, username, display_name, role, district_code, platform_id, unit_id, leader_id, disabled, version, password_changed_at";
 
 fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -266,13 +392,13 @@ impl Store {
         input: &UserInput,
         password: &str,
     ) -> Result<User, StoreError> {
-        check_password_policy(password)?;
+        self.password_profile().check(&input.username, password)?;
         let (role, district, platform) = self.check_user_input(input).await?;
         let hash = hash_password(password)?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, role, district_code, platform_id, unit_id, \
-             leader_id, disabled, created_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1) RETURNING id",
+             leader_id, disabled, created_at, version, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 1, $9) RETURNING id",
         )
         .bind(input.username.trim().to_string())
         .bind(input.display_name.trim().to_string())
@@ -368,12 +494,15 @@ impl Store {
         username: &str,
         password: &str,
     ) -> Result<(), StoreError> {
-        check_password_policy(password)?;
+        self.password_profile().check(username, password)?;
         let user = self.user_by_name(username).await?;
         let hash = hash_password(password)?;
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, password_changed_at = $2, version = version + 1 WHERE id = $3",
+        )
             .bind(hash)
+            .bind(now_text())
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
@@ -393,6 +522,29 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A user's own change of password: the current one must be right and the new one differ
+    /// and pass the profile. Every session of the account ends (the user logs in again).
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        current: &str,
+        new: &str,
+    ) -> Result<(), StoreError> {
+        let user = self.user_by_id(user_id).await?;
+        let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        if !verify_password(&hash, current) {
+            return Err(StoreError::invalid("current", "当前密码不正确"));
+        }
+        if current == new {
+            return Err(StoreError::invalid("password", "新密码不能与当前密码相同"));
+        }
+        self.set_password(actor, &user.username, new).await
     }
 
     /// Disables (or re-enables) an account; disabling ends its sessions and revokes its tokens.

@@ -47,6 +47,7 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     engine: Engine,
     sessions: crate::auth::SessionPolicy,
+    passwords: crate::auth::PasswordProfile,
 }
 
 struct Migration {
@@ -136,6 +137,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_audit_immutable.sql"),
         postgres: include_str!("../migrations/postgres/0013_audit_immutable.sql"),
     },
+    Migration {
+        version: 14,
+        name: "password_age",
+        sqlite: include_str!("../migrations/sqlite/0014_password_age.sql"),
+        postgres: include_str!("../migrations/postgres/0014_password_age.sql"),
+    },
 ];
 
 /// The newest schema version this program knows (its last migration).
@@ -195,6 +202,7 @@ impl Store {
             pool,
             engine,
             sessions: crate::auth::SessionPolicy::default(),
+            passwords: crate::auth::PasswordProfile::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -212,6 +220,16 @@ impl Store {
 
     pub fn session_policy(&self) -> crate::auth::SessionPolicy {
         self.sessions
+    }
+
+    /// The same store with new passwords checked (and aged) by `profile`.
+    pub fn with_password_profile(mut self, profile: crate::auth::PasswordProfile) -> Store {
+        self.passwords = profile;
+        self
+    }
+
+    pub fn password_profile(&self) -> crate::auth::PasswordProfile {
+        self.passwords
     }
 
     /// Applies every migration not yet recorded, each in its own transaction.

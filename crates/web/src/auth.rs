@@ -152,6 +152,18 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request<Body>, next:
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
+    // 等保: a browser session whose password has aged past the profile's limit must set a
+    // new one before anything else (API tokens are not passwords and are not held up).
+    if let Some(u) = &resolved
+        && bearer(req.headers()).is_none()
+        && state
+            .store
+            .password_profile()
+            .expired(&u.user.password_changed_at)
+        && !matches!(req.uri().path(), "/account/password" | "/logout")
+    {
+        return axum::response::Redirect::to("/account/password?expired=1").into_response();
+    }
     // 等保: every download of the office's data (a workbook, a bulletin, an evidence file) is
     // on record with who, from where and what it covered.
     let download = (*req.method() == Method::GET && is_download(req.uri().path()))
@@ -290,12 +302,15 @@ struct LoginPage {
     next: String,
     username: String,
     error: String,
+    notice: String,
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct NextQuery {
     next: String,
+    /// Set after a password change: the login page says why the session ended.
+    changed: String,
 }
 
 /// Only same-site paths are followed after login.
@@ -335,6 +350,11 @@ pub async fn login_page(
         },
         username: String::new(),
         error: String::new(),
+        notice: if q.changed.is_empty() {
+            String::new()
+        } else {
+            "密码已修改，请用新密码重新登录。".into()
+        },
     };
     (
         [(
@@ -392,6 +412,7 @@ pub async fn login_submit(
                 next: safe_next(&form.next),
                 username: form.username,
                 error: error.into(),
+                notice: String::new(),
             };
             Ok((status, html(&page)).into_response())
         }

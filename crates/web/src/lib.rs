@@ -2,6 +2,7 @@
 //! `/api/v1` with its OpenAPI document. Handlers turn requests into domain values and call the
 //! store with the caller's [`hezuo_domain::Viewer`]; scope is enforced by the store's queries.
 
+mod account;
 mod admin;
 mod api;
 mod assistance;
@@ -81,6 +82,10 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         )
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/logout", post(auth::logout))
+        .route(
+            "/account/password",
+            get(account::form).post(account::change),
+        )
         .route("/projects", get(project::list).post(project::create))
         .route("/projects/mine", get(project::mine))
         .route("/projects/mine/export.xlsx", get(project::export_mine))

@@ -5,13 +5,14 @@
 
 use crate::support::*;
 use hezuo_store::Store;
-use hezuo_store::auth::{LoginError, LoginErrorOr, SessionPolicy, UserInput};
+use hezuo_store::auth::{LoginError, LoginErrorOr, PasswordProfile, SessionPolicy, UserInput};
 use hezuo_store::security::AuditFilter;
 
 contract!(
     the_audit_log_refuses_change_and_early_deletion,
     refused_logins_are_audited_and_searchable,
     the_administrator_sees_and_ends_sessions,
+    passwords_follow_the_configured_profile,
 );
 
 const PASSWORD: &str = "Secret2024";
@@ -194,4 +195,70 @@ async fn the_administrator_sees_and_ends_sessions(store: Store) {
         .await
         .unwrap();
     assert!(strict.session(&d.token).await.unwrap().is_none());
+}
+
+async fn passwords_follow_the_configured_profile(store: Store) {
+    // 等保 (the default): letters and digits, 8 or more; aged after the configured days.
+    let dengbao = store.password_profile();
+    assert_eq!(dengbao, PasswordProfile::Dengbao { max_age_days: 90 });
+    expect_invalid(dengbao.check("wang", "abcdefgh"));
+    assert!(dengbao.check("wang", "abcd1234").is_ok());
+    let days_ago = |d: i64| {
+        (chrono::Utc::now() - chrono::Duration::days(d))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    assert!(!dengbao.expired(&days_ago(89)) && dengbao.expired(&days_ago(91)));
+    assert!(
+        PasswordProfile::parse("dengbao", 10).is_err() && PasswordProfile::parse("x", 90).is_err()
+    );
+
+    // ASVS: length, no common password, not the user name; never aged.
+    let asvs = store
+        .clone()
+        .with_password_profile(PasswordProfile::parse("asvs", 90).unwrap());
+    let input = UserInput {
+        username: "wangwu".into(),
+        display_name: "王五".into(),
+        role: "office".into(),
+        ..Default::default()
+    };
+    for weak in [
+        "Secret2024",
+        "password1234",
+        "aaaaaaaaaaaaaa",
+        "my-wangwu-pass-2024",
+    ] {
+        expect_invalid(asvs.create_user(&actor(), &input, weak).await);
+    }
+    let user = asvs
+        .create_user(&actor(), &input, "correct horse battery staple")
+        .await
+        .unwrap();
+    assert!(!user.password_changed_at.is_empty());
+    assert!(!asvs.password_profile().expired(&days_ago(1000)));
+
+    // A user's own change: the current password must be right; sessions end.
+    let session = asvs
+        .login("wangwu", "correct horse battery staple", "192.0.2.5")
+        .await
+        .ok()
+        .unwrap();
+    expect_invalid(
+        asvs.change_own_password(&actor(), user.id, "wrong", "another long passphrase")
+            .await,
+    );
+    asvs.change_own_password(
+        &actor(),
+        user.id,
+        "correct horse battery staple",
+        "another long passphrase",
+    )
+    .await
+    .unwrap();
+    assert!(asvs.session(&session.token).await.unwrap().is_none());
+    assert!(
+        asvs.login("wangwu", "another long passphrase", "192.0.2.5")
+            .await
+            .is_ok()
+    );
 }

@@ -77,3 +77,71 @@ async fn downloads_are_audited_and_the_administrator_reads_the_log_and_ends_sess
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_aged_password_must_be_changed_before_anything_else_and_the_change_ends_sessions() {
+    let app = TestApp::spawn().await;
+    let mut office = app.login_as("office").await;
+    // The password was set 91 days ago (等保 profile: 90).
+    let long_ago = (chrono::Utc::now() - chrono::Duration::days(91))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    sqlx::query("UPDATE users SET password_changed_at = $1 WHERE username = 'office'")
+        .bind(long_ago)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let held = office.get("/projects").await;
+    held.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(held.location(), "/account/password?expired=1");
+    let form = office.get("/account/password?expired=1").await;
+    assert!(form.text.contains("您的密码已超过更换周期") && form.text.contains("每90天须更换一次"));
+
+    let change = |current: &'static str, new: &'static str, confirm: &'static str| {
+        vec![
+            ("current", current),
+            ("password", new),
+            ("confirm", confirm),
+        ]
+    };
+    let wrong = office
+        .post_form(
+            "/account/password",
+            &change("nope", "Newpass2025", "Newpass2025"),
+        )
+        .await;
+    wrong.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text.contains("当前密码不正确"));
+    let mismatch = office
+        .post_form(
+            "/account/password",
+            &change(PASSWORD, "Newpass2025", "Newpass2026"),
+        )
+        .await;
+    assert!(mismatch.text.contains("两次输入的新密码不一致"));
+    let weak = office
+        .post_form("/account/password", &change(PASSWORD, "short", "short"))
+        .await;
+    assert!(weak.text.contains("密码至少8位"));
+    let same = office
+        .post_form("/account/password", &change(PASSWORD, PASSWORD, PASSWORD))
+        .await;
+    assert!(same.text.contains("新密码不能与当前密码相同"));
+    let done = office
+        .post_form(
+            "/account/password",
+            &change(PASSWORD, "Newpass2025", "Newpass2025"),
+        )
+        .await;
+    done.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), "/login?changed=1");
+    // Every session of the account ended; the new password works and nothing is held up.
+    office
+        .get("/projects")
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let login = app.client().get("/login?changed=1").await;
+    assert!(login.text.contains("密码已修改，请用新密码重新登录"));
+    let (resp, mut again) = app.login("office", "Newpass2025").await;
+    resp.assert_status(StatusCode::SEE_OTHER);
+    again.get("/projects").await.assert_status(StatusCode::OK);
+}
