@@ -27,15 +27,7 @@ impl Store {
         };
         let mut problems = Problems::default();
         let mut tx = self.begin_write().await?;
-        if !viewer.is_office() {
-            if let Some(first) = rows.first() {
-                problems.add(
-                    first,
-                    "kind",
-                    String::new(),
-                    "只有合作办可以导入对口工作指标".into(),
-                );
-            }
+        if problems.refuse_unless_office(viewer, rows, "kind", "对口工作指标") {
             return finish(
                 tx,
                 actor,

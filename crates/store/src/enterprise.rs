@@ -258,19 +258,24 @@ impl Store {
         )
     }
 
-    /// The enterprises in scope with their data for `year`, as the scoring function takes them.
-    pub async fn mujun_population(
-        &self,
-        viewer: &Viewer,
-        year: i32,
-    ) -> Result<Vec<(EnterpriseRow, Enterprise)>, StoreError> {
+    /// Every enterprise the viewer may see, as registered.
+    pub async fn enterprise_rows(&self, viewer: &Viewer) -> Result<Vec<EnterpriseRow>, StoreError> {
         let mut sql = Sql::new(
             "SELECT e.id, e.credit_code, e.name, e.district_code, e.industry, e.above_scale, e.land_owned_x100, \
              e.land_leased_x100, e.exempt FROM enterprises e WHERE 1 = 1",
         );
         push_district_scope(&mut sql, viewer, "e.district_code");
         sql.push(" ORDER BY e.id");
-        let rows: Vec<EnterpriseRow> = sql.query_as().fetch_all(&self.pool).await?;
+        Ok(sql.query_as().fetch_all(&self.pool).await?)
+    }
+
+    /// The enterprises in scope with their data for `year`, as the scoring function takes them.
+    pub async fn mujun_population(
+        &self,
+        viewer: &Viewer,
+        year: i32,
+    ) -> Result<Vec<(EnterpriseRow, Enterprise)>, StoreError> {
+        let rows = self.enterprise_rows(viewer).await?;
         let years: Vec<YearRecord> = sqlx::query_as(
             "SELECT enterprise_id, tax, value_added, revenue, energy_x100, emission_x100, electricity, employees, rnd, flags \
              FROM enterprise_years WHERE year = $1",

@@ -100,15 +100,7 @@ impl Store {
         };
         let mut problems = Problems::default();
         let mut tx = self.begin_write().await?;
-        if !viewer.is_office() {
-            if let Some(first) = rows.first() {
-                problems.add(
-                    first,
-                    "credit_code",
-                    String::new(),
-                    "只有合作办可以导入亩均企业数据".into(),
-                );
-            }
+        if problems.refuse_unless_office(viewer, rows, "credit_code", "亩均企业数据") {
             return finish(
                 tx,
                 actor,

@@ -41,15 +41,7 @@ impl Store {
         };
         let mut problems = Problems::default();
         let mut tx = self.begin_write().await?;
-        if !viewer.is_office() {
-            if let Some(first) = rows.first() {
-                problems.add(
-                    first,
-                    "title",
-                    String::new(),
-                    "只有合作办可以导入重点事项".into(),
-                );
-            }
+        if problems.refuse_unless_office(viewer, rows, "title", "重点事项") {
             return finish(tx, actor, "key_item", file, rows.len(), out, problems).await;
         }
         // Plans by (year, name): id and categories.

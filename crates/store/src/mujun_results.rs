@@ -12,7 +12,7 @@ use crate::db::{Sql, Store, StoreError, now_text, office_only};
 use crate::enterprise::EnterpriseRow;
 use crate::project::push_district_scope;
 use hezuo_domain::mujun::{MuResult, Scheme, score};
-use hezuo_domain::mujun_report::{ImprovementKind, Stage};
+use hezuo_domain::mujun_report::{ImprovementKind, Movement, Stage, movement};
 use hezuo_domain::{Role, Viewer};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -48,6 +48,25 @@ impl MujunYear {
             .as_ref()
             .map(|s| s.classes.iter().map(|c| c.class.clone()).collect())
             .unwrap_or_default()
+    }
+
+    /// How this year's enterprises moved between classes since `last` (the year before, read
+    /// for the same viewer); an enterprise not graded last year counts as new.
+    pub fn movement_since(&self, last: &MujunYear) -> Movement {
+        let before: HashMap<i64, Option<&str>> = last
+            .rows
+            .iter()
+            .map(|r| (r.enterprise.id, r.result.class.as_deref()))
+            .collect();
+        movement(
+            &self.classes(),
+            self.rows.iter().map(|r| {
+                (
+                    before.get(&r.enterprise.id).copied().flatten(),
+                    r.result.class.as_deref(),
+                )
+            }),
+        )
     }
 
     /// The class the improvement list takes (the last).
@@ -309,17 +328,6 @@ impl Store {
             version: record.version,
             rows,
         })
-    }
-
-    /// Every enterprise the viewer may see, as registered.
-    pub async fn enterprise_rows(&self, viewer: &Viewer) -> Result<Vec<EnterpriseRow>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT e.id, e.credit_code, e.name, e.district_code, e.industry, e.above_scale, e.land_owned_x100, \
-             e.land_leased_x100, e.exempt FROM enterprises e WHERE 1 = 1",
-        );
-        push_district_scope(&mut sql, viewer, "e.district_code");
-        sql.push(" ORDER BY e.id");
-        Ok(sql.query_as().fetch_all(&self.pool).await?)
     }
 
     /// Freezes the year's results and opens (or continues) 公示 until `until` (yyyy-mm-dd).

@@ -127,6 +127,29 @@ impl Problems {
             message,
         });
     }
+
+    /// Office-only imports: for anyone else, one problem against the first row naming what
+    /// only the office may import; whether the import is refused.
+    pub(crate) fn refuse_unless_office<T>(
+        &mut self,
+        viewer: &hezuo_domain::Viewer,
+        rows: &[Sourced<T>],
+        field: &str,
+        what: &str,
+    ) -> bool {
+        if viewer.is_office() {
+            return false;
+        }
+        if let Some(first) = rows.first() {
+            self.add(
+                first,
+                field,
+                String::new(),
+                format!("只有合作办可以导入{what}"),
+            );
+        }
+        true
+    }
 }
 
 /// Ends an import: with problems or on a dry run nothing stays; else one audit row and commit.

@@ -762,7 +762,7 @@ async fn platforms(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
 /// the year before, and the improvement list with the land and floor it has freed. A platform's
 /// or list's bulletin leaves it out; a district's states its own enterprises.
 async fn mujun(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
-    use hezuo_domain::mujun_report::{Stage, distribution, movement};
+    use hezuo_domain::mujun_report::{Stage, distribution};
     let r = c.request;
     let f = &r.filter;
     if f.platform.is_some() || f.list.is_some() {
@@ -792,20 +792,7 @@ async fn mujun(c: &Context<'_>) -> Result<Option<Part>, StoreError> {
     let counts = distribution(&classes, y.rows.iter().map(|row| ("", &row.result))).total;
     let last = r.store.mujun_year(r.viewer, y.year - 1).await?;
     let moved = (last.stage == Some(Stage::Final)).then(|| {
-        let before: std::collections::HashMap<i64, Option<&str>> = last
-            .rows
-            .iter()
-            .map(|row| (row.enterprise.id, row.result.class.as_deref()))
-            .collect();
-        let m = movement(
-            &classes,
-            y.rows.iter().map(|row| {
-                (
-                    before.get(&row.enterprise.id).copied().flatten(),
-                    row.result.class.as_deref(),
-                )
-            }),
-        );
+        let m = y.movement_since(&last);
         (m.up, m.down)
     });
     let ids: std::collections::HashSet<i64> = y.rows.iter().map(|row| row.enterprise.id).collect();

@@ -18,9 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use hezuo_domain::Role;
 use hezuo_domain::assistance::{amount_text, parse_amount};
 use hezuo_domain::mujun::{DataField, MuResult};
-use hezuo_domain::mujun_report::{
-    Distribution, ImprovementKind, Movement, Stage, distribution, movement,
-};
+use hezuo_domain::mujun_report::{Distribution, ImprovementKind, Movement, Stage, distribution};
 use hezuo_store::StoreError;
 use hezuo_store::mujun_results::{
     ImprovementInput, ImprovementRow, Improvements, MujunYear, ObjectionRow, ResultRow,
@@ -187,22 +185,7 @@ async fn index_page(
             .map(|r| (r.enterprise.industry.as_str(), &r.result)),
     );
     let last = state.store.mujun_year(&user.viewer, year - 1).await?;
-    let moved = (!last.rows.is_empty()).then(|| {
-        let before: std::collections::HashMap<i64, Option<&str>> = last
-            .rows
-            .iter()
-            .map(|r| (r.enterprise.id, r.result.class.as_deref()))
-            .collect();
-        movement(
-            &classes,
-            y.rows.iter().map(|r| {
-                (
-                    before.get(&r.enterprise.id).copied().flatten(),
-                    r.result.class.as_deref(),
-                )
-            }),
-        )
-    });
+    let moved = (!last.rows.is_empty()).then(|| y.movement_since(&last));
     let objections = state
         .store
         .mujun_objections(&user.viewer, year, None)
