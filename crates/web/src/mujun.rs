@@ -500,9 +500,26 @@ struct EnterprisePage {
     can_improve: bool,
     notice: String,
     content: String,
+    /// The improvement action as typed, when it was refused (shown instead of the stored one).
+    typed: Option<ImprovementForm>,
 }
 
 impl EnterprisePage {
+    /// The improvement form's values: as typed when refused, else as stored.
+    fn action(&self, i: &ImprovementRow) -> ImprovementForm {
+        self.typed.clone().unwrap_or_else(|| ImprovementForm {
+            year: self.y.year,
+            enterprise_id: i.enterprise_id,
+            version: i.version,
+            kind: i.kind.clone(),
+            measures: i.measures.clone(),
+            deadline: i.deadline.clone(),
+            done: (i.status == "done").then(|| "1".to_string()),
+            land_reclaimed: amount_text(i.land_reclaimed_x100),
+            floor_vacated: amount_text(i.floor_vacated_x100),
+        })
+    }
+
     fn class_text(&self) -> String {
         class_text(&self.row.result)
     }
@@ -610,6 +627,7 @@ async fn enterprise_page(
         improvement,
         notice,
         content,
+        typed: None,
     })
 }
 
@@ -946,7 +964,7 @@ pub async fn export_improvements(
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct ImprovementForm {
     year: i32,
     enterprise_id: i64,
@@ -1006,7 +1024,7 @@ pub async fn update_improvement(
     };
     let to = format!("/mujun/enterprises/{}?year={}", f.enterprise_id, f.year);
     answer(result, &to, async |notice| {
-        enterprise_page(
+        let mut page = enterprise_page(
             &state,
             &user,
             f.enterprise_id,
@@ -1014,7 +1032,9 @@ pub async fn update_improvement(
             notice,
             String::new(),
         )
-        .await
+        .await?;
+        page.typed = Some(f.clone());
+        Ok(page)
     })
     .await
 }

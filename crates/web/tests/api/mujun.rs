@@ -242,6 +242,16 @@ async fn an_evaluation_runs_from_scheme_to_improvement_list_scoped_to_the_distri
     let too_much = area.post_form(&path, &action).await;
     too_much.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(too_much.text.contains("腾退土地不能超过企业用地20亩"));
+    assert!(
+        too_much
+            .text
+            .contains(r#"name="land_reclaimed" value="25""#)
+            && too_much
+                .text
+                .contains(r#"name="floor_vacated" value="8000""#)
+            && too_much.text.contains("整体收回"),
+        "what was typed is kept"
+    );
     action[7] = ("land_reclaimed", "20");
     area.post_form(&path, &action)
         .await
