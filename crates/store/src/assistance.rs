@@ -288,7 +288,7 @@ impl Store {
                 .map_err(|e| unique_as_conflict(e, "该指标刚被他人添加，请刷新后再填"))?
             }
             (Some(b), Some(v)) if b.3 == v => {
-                sqlx::query(
+                let done = sqlx::query(
                     "UPDATE assistance_indicators SET unit = $1, target_x100 = $2, actual_x100 = $3, as_of = $4, \
                      updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
                 )
@@ -301,6 +301,11 @@ impl Store {
                 .bind(v)
                 .execute(&mut *tx)
                 .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(
+                        "该指标已被他人修改，请刷新后再填".into(),
+                    ));
+                }
                 b.0
             }
             (Some(_), _) => {

@@ -92,4 +92,31 @@ impl crate::Store {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    /// Who last changed a record and when (its newest successful audit row), for the page that
+    /// shows a stale save both versions. The caller has already read the record in the viewer's
+    /// scope; this adds only the name of whoever saved it.
+    pub async fn last_change(
+        &self,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<Option<LastChange>, StoreError> {
+        Ok(sqlx::query_as::<_, LastChange>(
+            "SELECT a.at, a.username, COALESCE(u.display_name, '') AS display_name FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.user_id \
+             WHERE a.entity = $1 AND a.entity_id = $2 AND a.success = 1 ORDER BY a.id DESC LIMIT 1",
+        )
+        .bind(entity.to_string())
+        .bind(entity_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+}
+
+/// The newest change to a record: when, and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct LastChange {
+    pub at: String,
+    pub username: String,
+    pub display_name: String,
 }

@@ -134,7 +134,8 @@ impl DictKind {
         }
     }
 
-    fn entity(self) -> &'static str {
+    /// The record kind its changes are audited under.
+    pub fn entity(self) -> &'static str {
         self.table()
     }
 }

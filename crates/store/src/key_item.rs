@@ -92,6 +92,8 @@ pub struct KeyItemRow {
     pub status: String,
     /// 未启动, 推进中, 已完成 or 滞后.
     pub status_label: String,
+    /// The number of milestones (named apart from the detail's list of them).
+    #[serde(rename = "milestones_total")]
     pub milestones: i64,
     pub milestones_done: i64,
     /// The earliest milestone not yet done, YYYY-MM-DD.
@@ -581,7 +583,7 @@ impl Store {
         let total = rows.len() as i64;
         let items = rows
             .into_iter()
-            .skip(((page - 1) * per_page) as usize)
+            .skip(usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX))
             .take(per_page as usize)
             .collect();
         Ok(KeyItemPage {

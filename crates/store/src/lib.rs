@@ -27,5 +27,5 @@ mod records;
 pub mod security;
 pub mod stats;
 
-pub use audit::{Actor, AuditEntry};
+pub use audit::{Actor, AuditEntry, LastChange};
 pub use db::{Engine, Store, StoreError, now_text};

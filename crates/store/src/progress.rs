@@ -196,6 +196,21 @@ impl Store {
         project_id: i64,
         progress: &Progress,
     ) -> Result<ProgressRow, StoreError> {
+        self.submit_progress_seen(viewer, actor, project_id, progress, None)
+            .await
+    }
+
+    /// [`Store::submit_progress`] from a form that read the month's report at version `seen`
+    /// (0: there was none): if it has been filed or changed since, the save is a `Conflict`
+    /// rather than a silent replacement of someone else's report.
+    pub async fn submit_progress_seen(
+        &self,
+        viewer: &Viewer,
+        actor: &Actor,
+        project_id: i64,
+        progress: &Progress,
+        seen: Option<i64>,
+    ) -> Result<ProgressRow, StoreError> {
         self.editable_project(viewer, project_id).await?;
         let (year, month) = (
             i64::from(progress.month.year),
@@ -205,6 +220,12 @@ impl Store {
         if before.as_ref().is_some_and(|b| b.status == "accepted") {
             return Err(StoreError::Conflict(format!(
                 "{}的月报已被合作办确认，不能再修改",
+                progress.month
+            )));
+        }
+        if seen.is_some_and(|v| v != before.as_ref().map_or(0, |b| b.version)) {
+            return Err(StoreError::Conflict(format!(
+                "{}的月报已被他人填报或修改",
                 progress.month
             )));
         }

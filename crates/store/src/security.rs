@@ -127,7 +127,7 @@ impl Store {
         sql.push(" ORDER BY id DESC LIMIT ")
             .bind_int(per_page)
             .push(" OFFSET ")
-            .bind_int((page - 1) * per_page);
+            .bind_int((page - 1).saturating_mul(per_page));
         let items = sql.query_as().fetch_all(&self.pool).await?;
         Ok(AuditPage {
             total,

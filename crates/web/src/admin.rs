@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
+use crate::conflict::{Conflict, pair};
 use crate::error::{AppError, PathOr404};
 use crate::form::parse_body;
 use crate::views::{Opt, html};
@@ -66,6 +67,8 @@ struct DictPage {
     /// Editing an existing entry: its id and version.
     editing: Option<(i64, i64)>,
     error: String,
+    /// An entry saved over a stale version: the user's values beside the latest.
+    conflict: Option<Conflict>,
 }
 
 fn kind_of(slug: &str) -> Result<DictKind, AppError> {
@@ -107,6 +110,20 @@ async fn dict_page(
     editing: Option<(i64, i64)>,
     error: String,
 ) -> Result<Response, AppError> {
+    dict_page_over(state, user, kind, typed, editing, error, false).await
+}
+
+/// The dictionary page; with `stale`, the typed entry was saved over a version that is no longer
+/// the latest: it is shown beside the latest, and the form carries the latest version.
+async fn dict_page_over(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: DictKind,
+    typed: Option<(String, Vec<String>)>,
+    mut editing: Option<(i64, i64)>,
+    error: String,
+    stale: bool,
+) -> Result<Response, AppError> {
     let items = state.store.dict_list(kind).await?;
     let mut labels: Vec<HashMap<String, String>> = Vec::new();
     for spec in kind.fields() {
@@ -129,6 +146,37 @@ async fn dict_page(
         .iter()
         .map(|i| (i.id, i.name.clone(), display(i)))
         .collect();
+    let mut conflict = None;
+    if let (true, Some((id, _)), Some((name, values))) = (stale, editing, &typed) {
+        let latest = items
+            .iter()
+            .find(|i| i.id == id)
+            .ok_or(AppError::NotFound)?;
+        let mine = DictItem {
+            name: name.clone(),
+            values: values.clone(),
+            ..latest.clone()
+        };
+        let pairs = std::iter::once(pair("名称", &mine.name, &latest.name))
+            .chain(
+                kind.fields()
+                    .iter()
+                    .zip(display(&mine).into_iter().zip(display(latest)))
+                    .map(|(f, (m, t))| pair(f.label, m, t)),
+            )
+            .collect::<Vec<_>>();
+        conflict = Some(
+            Conflict::load(
+                &state.store,
+                kind.entity(),
+                id,
+                format!("/admin/dict/{}/{id}", kind.slug()),
+                pairs,
+            )
+            .await?,
+        );
+        editing = Some((id, latest.version));
+    }
     let (form_name, values) = match (&typed, editing) {
         (Some((n, v)), _) => (n.clone(), v.clone()),
         (None, Some((id, _))) => {
@@ -159,7 +207,9 @@ async fn dict_page(
             required: spec.required,
         });
     }
-    let status = if error.is_empty() {
+    let status = if conflict.is_some() {
+        StatusCode::CONFLICT
+    } else if error.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -174,6 +224,7 @@ async fn dict_page(
         form_fields,
         editing,
         error,
+        conflict,
     };
     Ok((status, html(&page)).into_response())
 }
@@ -273,6 +324,20 @@ pub async fn dict_update(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/admin/dict/{slug}")).into_response()),
+        Err(StoreError::Conflict(_))
+            if state.store.dict_get(kind, id).await?.version != version =>
+        {
+            dict_page_over(
+                &state,
+                &user,
+                kind,
+                Some((name, values)),
+                Some((id, version)),
+                String::new(),
+                true,
+            )
+            .await
+        }
         Err(e) => {
             dict_page(
                 &state,
@@ -309,6 +374,26 @@ struct UsersPage {
     editing: Option<(i64, i64, bool)>,
     error: String,
     notice: String,
+    /// An account saved over a stale version: the user's values beside the latest.
+    conflict: Option<Conflict>,
+}
+
+impl UsersPage {
+    /// The account form's fields as shown (labels, not codes), for a conflict.
+    fn shown(&self, f: &UserForm) -> Vec<(&'static str, String)> {
+        let label = |opts: &[Opt], v: &str| {
+            opts.iter()
+                .find(|o| o.value == v)
+                .map_or_else(|| v.to_string(), |o| o.label.clone())
+        };
+        vec![
+            ("姓名", f.display_name.clone()),
+            ("角色", label(&self.roles, &f.role)),
+            ("所属区县/平台", label(&self.areas, &f.area)),
+            ("所属单位", label(&self.units, &f.unit_id)),
+            ("对应领导", label(&self.leaders, &f.leader_id)),
+        ]
+    }
 }
 
 #[derive(serde::Deserialize, Default, Clone)]
@@ -345,6 +430,23 @@ async fn users_page(
     error: String,
     notice: String,
 ) -> Result<Response, AppError> {
+    let status = if error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = users_view(state, user, form, editing, error, notice).await?;
+    Ok((status, html(&page)).into_response())
+}
+
+async fn users_view(
+    state: &AppState,
+    user: &CurrentUser,
+    form: UserForm,
+    editing: Option<(i64, i64, bool)>,
+    error: String,
+    notice: String,
+) -> Result<UsersPage, AppError> {
     let districts = state.store.dict_list(DictKind::District).await?;
     let platforms = state.store.dict_list(DictKind::Platform).await?;
     let units = state.store.dict_list(DictKind::Unit).await?;
@@ -367,11 +469,6 @@ async fn users_page(
         &units,
         &leaders,
     );
-    let status = if error.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let to_opts = |items: Vec<DictItem>| {
         items
             .into_iter()
@@ -381,7 +478,7 @@ async fn users_page(
             })
             .collect()
     };
-    let page = UsersPage {
+    Ok(UsersPage {
         chrome: Chrome::new(state, user, "admin"),
         rows,
         form,
@@ -398,8 +495,8 @@ async fn users_page(
         editing,
         error,
         notice,
-    };
-    Ok((status, html(&page)).into_response())
+        conflict: None,
+    })
 }
 
 /// The user list as the page and its export show it: role and scope by name.
@@ -612,6 +709,11 @@ pub async fn update_user(
         .await
     {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(StoreError::Conflict(_))
+            if state.store.user_by_id(id).await?.version != form.version =>
+        {
+            stale_user(&state, &user, id, form).await
+        }
         Err(e) => {
             let message = store_message(e)?;
             let (_, editing) = form_for(&state, id).await?;
@@ -626,6 +728,43 @@ pub async fn update_user(
             .await
         }
     }
+}
+
+/// An account saved over a version that is no longer the latest: the form as typed, carrying
+/// the latest version, with the fields where the two differ.
+async fn stale_user(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    form: UserForm,
+) -> Result<Response, AppError> {
+    let (latest, editing) = form_for(state, id).await?;
+    let mut page = users_view(
+        state,
+        user,
+        form,
+        Some(editing),
+        String::new(),
+        String::new(),
+    )
+    .await?;
+    let pairs = page
+        .shown(&page.form)
+        .into_iter()
+        .zip(page.shown(&latest))
+        .map(|((label, mine), (_, theirs))| pair(label, mine, theirs))
+        .collect::<Vec<_>>();
+    page.conflict = Some(
+        Conflict::load(
+            &state.store,
+            "user",
+            id,
+            format!("/admin/users/{id}"),
+            pairs,
+        )
+        .await?,
+    );
+    Ok((StatusCode::CONFLICT, html(&page)).into_response())
 }
 
 fn form_version(editing: &(i64, i64, bool)) -> i64 {

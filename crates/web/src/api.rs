@@ -61,6 +61,71 @@ impl Modify for BearerAuth {
     }
 }
 
+/// What every operation shares, whichever module declares it: any operation may answer 401 (no
+/// or a revoked token), and one that reads a query string parses it with [`parse_query`], which
+/// takes an empty value as "not given" (as the pages' forms send them: `tier=` is no tier) and
+/// answers 400 for a parameter that does not parse (`year=abc`, a number too large for its
+/// type), while its handler answers 422 for one that parses but is refused (a month of 13, an
+/// unknown status). Added here so no operation can leave one out.
+struct SharedResponses;
+
+impl Modify for SharedResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::Required;
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let mut reads_query = false;
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    if let RefOr::T(p) = parameter
+                        && matches!(p.parameter_in, ParameterIn::Query)
+                    {
+                        reads_query = true;
+                        if !matches!(p.required, Required::True) {
+                            // utoipa has no field for this standard keyword; its extensions
+                            // map is written out flat beside the parameter's own fields.
+                            p.extensions
+                                .get_or_insert_with(Default::default)
+                                .insert("allowEmptyValue".into(), true.into());
+                        }
+                    }
+                }
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("401".into())
+                    .or_insert_with(|| error("未登录或令牌无效"));
+                if reads_query {
+                    responses
+                        .entry("400".into())
+                        .or_insert_with(|| error("请求参数无效"));
+                    responses
+                        .entry("422".into())
+                        .or_insert_with(|| error("参数值不被接受"));
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "hezuo 区域合作办 API", version = "1", description = "项目库、重点事项、合作协议、考核、对口工作、平台飞地与亩均效益评价接口。金额以元为单位（整数），日期为 YYYY-MM-DD。"),
@@ -87,7 +152,7 @@ impl Modify for BearerAuth {
         crate::mujun::ApiResults, crate::mujun::ApiResult, hezuo_domain::mujun::MuResult, hezuo_domain::mujun::IndicatorScore,
         hezuo_domain::mujun_report::Stage, hezuo_domain::mujun_report::Distribution, hezuo_domain::mujun_report::ClassCounts,
         hezuo_store::mujun_results::Improvements, hezuo_store::mujun_results::ImprovementRow)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedResponses),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;

@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
+use crate::conflict::{Conflict, pair};
 use crate::error::{ApiError, ApiPath, AppError, PathOr404};
 use crate::form::{parse_body, parse_query};
 use crate::progress::this_month;
@@ -305,6 +306,8 @@ struct DetailPage {
     /// Today, the disbursement form's default day.
     today: String,
     notice: String,
+    /// An indicator saved over a stale version: the user's figures beside the latest.
+    conflict: Option<Conflict>,
 }
 
 impl DetailPage {
@@ -351,6 +354,7 @@ async fn detail_page(
         people,
         sales,
         notice,
+        conflict: None,
     })
 }
 
@@ -432,7 +436,57 @@ pub async fn set_indicator(
             .await
     }
     .await;
+    if let Err(StoreError::Conflict(_)) = result {
+        return stale_indicator(&state, &user, id, form).await;
+    }
     answer(&state, &user, id, result).await
+}
+
+/// An indicator saved over a version that is no longer the latest: the page with the latest
+/// figures, and the user's beside them with a button to save them over it.
+async fn stale_indicator(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    form: IndicatorForm,
+) -> Result<Response, AppError> {
+    let mut page = detail_page(state, user, id, String::new()).await?;
+    let latest = page
+        .p
+        .indicators
+        .iter()
+        .find(|i| i.name == form.name.trim())
+        .ok_or(AppError::NotFound)?;
+    let pairs = [
+        pair("省定目标", &form.target, &latest.target),
+        pair("完成", &form.actual, &latest.actual),
+        pair(
+            "统计至",
+            &form.month,
+            latest.as_of.clone().unwrap_or_default(),
+        ),
+    ];
+    let conflict = Conflict::load(
+        &state.store,
+        "assistance_indicator",
+        latest.id,
+        format!("/assistance/{id}"),
+        pairs,
+    )
+    .await?
+    .with_resubmit(
+        format!("/assistance/{id}/indicators"),
+        [
+            ("name", form.name.clone()),
+            ("unit", form.unit.clone()),
+            ("target", form.target.clone()),
+            ("actual", form.actual.clone()),
+            ("month", form.month.clone()),
+            ("version", latest.version.to_string()),
+        ],
+    );
+    page.conflict = Some(conflict);
+    Ok((StatusCode::CONFLICT, html(&page)).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -210,7 +210,14 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request<Body>, next:
             tracing::warn!(path = %parts.uri.path(), "CSRF token missing or wrong");
             let message = "页面已过期或请求来源无法验证，请刷新页面后重试。".to_string();
             if parts.uri.path().starts_with("/api/") {
-                return crate::error::ApiError(AppError::Forbidden(message)).into_response();
+                // An API call with neither a token nor a session is unauthenticated (401),
+                // not a forged browser request.
+                let error = if resolved.is_none() {
+                    AppError::Unauthorized
+                } else {
+                    AppError::Forbidden(message)
+                };
+                return crate::error::ApiError(error).into_response();
             }
             return AppError::Forbidden(message).into_response();
         }

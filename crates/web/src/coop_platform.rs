@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
+use crate::conflict::{Conflict, pair};
 use crate::error::{ApiError, AppError, PathOr404};
 use crate::form::{parse_body, parse_query};
 use crate::progress::this_month;
@@ -121,11 +122,19 @@ struct DetailPage {
     p: PlatformRow,
     history: Vec<FiguresRow>,
     can_report: bool,
-    month: String,
+    /// The report form as typed (empty on first view; the month defaults to this one).
+    form: FiguresForm,
     notice: String,
+    /// Figures saved over a stale version: the user's beside the latest.
+    conflict: Option<Conflict>,
 }
 
 impl DetailPage {
+    /// A period's key in the form's `version_YYYY-MM` inputs.
+    fn period(&self, h: &FiguresRow) -> String {
+        format!("{}-{:02}", h.year, h.month)
+    }
+
     fn yi(&self, yuan: &i64) -> String {
         yi(*yuan)
     }
@@ -150,10 +159,14 @@ async fn detail_page(
     Ok(DetailPage {
         chrome: Chrome::new(state, user, "platforms"),
         can_report: user.viewer.is_office() || user.viewer.role == Role::Area,
-        month: this_month().to_string(),
+        form: FiguresForm {
+            month: this_month().to_string(),
+            ..Default::default()
+        },
         p,
         history,
         notice,
+        conflict: None,
     })
 }
 
@@ -167,19 +180,18 @@ pub async fn detail(
 }
 
 /// A month's figures as typed, in 万元 (projects a count).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 struct FiguresForm {
     month: String,
-    #[serde(default)]
+    /// The version read; the page posts one per month it lists as `version_YYYY-MM`.
     version: Option<i64>,
     fixed_asset_investment: String,
     industrial_output: String,
     projects: String,
     projects_investment: String,
     tax: String,
-    #[serde(default)]
     output_arrived: String,
-    #[serde(default)]
     tax_arrived: String,
 }
 
@@ -217,36 +229,100 @@ impl FiguresForm {
     }
 }
 
-/// `POST /platforms/{id}/figures`: a month's year-to-date figures, against the version read.
+/// `POST /platforms/{id}/figures`: a month's year-to-date figures, against the version read of
+/// that month (`version_YYYY-MM`); a refusal keeps what was typed, a stale save shows both.
 pub async fn set_figures(
     State(state): State<AppState>,
     user: CurrentUser,
     PathOr404(id): PathOr404<i64>,
     req: Request<Body>,
 ) -> Result<Response, AppError> {
-    let form: FiguresForm = parse_body(req).await?;
+    let body = crate::form::body_bytes(req).await?;
+    let mut form: FiguresForm = crate::form::parse_pairs(&body)?;
+    if let Some(m) = Month::parse(&form.month) {
+        form.version = crate::form::version_for(&body, &m.to_string()).or(form.version);
+    }
     let result = match form.figures() {
-        Ok((month, figures)) => {
-            state
-                .store
-                .set_platform_figures(&user.viewer, &user.actor, id, month, &figures, form.version)
-                .await
-        }
-        Err(e) => Err(e),
+        Ok((month, figures)) => state
+            .store
+            .set_platform_figures(&user.viewer, &user.actor, id, month, &figures, form.version)
+            .await
+            .map_err(|e| (e, Some(month))),
+        Err(e) => Err((e, None)),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/platforms/{id}")).into_response()),
-        Err(StoreError::NotFound) => Err(AppError::NotFound),
-        Err(e) => {
+    let (e, month) = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/platforms/{id}")).into_response()),
+        Err((StoreError::NotFound, _)) => return Err(AppError::NotFound),
+        Err(e) => e,
+    };
+    let mut page = detail_page(&state, &user, id, String::new()).await?;
+    let latest = month.and_then(|m| {
+        page.history
+            .iter()
+            .find(|h| h.year == i64::from(m.year) && h.month == i64::from(m.month))
+            .cloned()
+    });
+    let status = match (e, latest) {
+        (StoreError::Conflict(_), Some(latest)) => {
+            let wan = |yuan: i64| Yuan(yuan).wan_text();
+            let f = &latest.figures;
+            let mut pairs = vec![
+                pair(
+                    "固定资产投资（万元）",
+                    &form.fixed_asset_investment,
+                    wan(f.fixed_asset_investment),
+                ),
+                pair(
+                    "规上工业总产值（万元）",
+                    &form.industrial_output,
+                    wan(f.industrial_output),
+                ),
+                pair("引进项目（个）", &form.projects, f.projects.to_string()),
+                pair(
+                    "引进项目总投资（万元）",
+                    &form.projects_investment,
+                    wan(f.projects_investment),
+                ),
+                pair("税收（万元）", &form.tax, wan(f.tax)),
+            ];
+            if page.p.kind == "enclave" {
+                pairs.push(pair(
+                    "产值分成实到（万元）",
+                    &form.output_arrived,
+                    wan(f.output_arrived),
+                ));
+                pairs.push(pair(
+                    "税收分成实到（万元）",
+                    &form.tax_arrived,
+                    wan(f.tax_arrived),
+                ));
+            }
+            page.conflict = Some(
+                Conflict::load(
+                    &state.store,
+                    "coop_platform_figures",
+                    id,
+                    format!("/platforms/{id}"),
+                    pairs,
+                )
+                .await?,
+            );
+            // Saving again applies the user's figures over the latest version.
+            form.version = Some(latest.version);
+            StatusCode::CONFLICT
+        }
+        (e, _) => {
             let status = if matches!(e, StoreError::Conflict(_)) {
                 StatusCode::CONFLICT
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            let notice = AppError::from(e).to_string();
-            Ok((status, html(&detail_page(&state, &user, id, notice).await?)).into_response())
+            page.notice = AppError::from(e).to_string();
+            status
         }
-    }
+    };
+    page.form = form;
+    Ok((status, html(&page)).into_response())
 }
 
 /// `GET /platforms/export.xlsx?year=&month=&kind=`: the list as a workbook, in 万元.

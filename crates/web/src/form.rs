@@ -11,14 +11,33 @@ pub fn parse_pairs<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
     let kept: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(form_urlencoded::parse(raw).filter(|(_, v)| !v.trim().is_empty()))
         .finish();
-    serde_html_form::from_str(&kept).map_err(|e| AppError::BadRequest(format!("请求参数无效：{e}")))
+    serde_html_form::from_str(&kept).map_err(|e| {
+        // serde's own words are English and name no field a user would know.
+        tracing::debug!(error = %e, "unreadable parameters");
+        AppError::BadRequest(
+            "请求参数无效：有参数的值不是有效的数字、日期或选项，或超出范围".into(),
+        )
+    })
 }
 
 pub async fn parse_body<T: DeserializeOwned>(req: Request<Body>) -> Result<T, AppError> {
-    let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
+    parse_pairs(&body_bytes(req).await?)
+}
+
+/// A form's raw body (at most 2 MB), for a handler that reads keys a struct cannot name.
+pub async fn body_bytes(req: Request<Body>) -> Result<axum::body::Bytes, AppError> {
+    axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
         .await
-        .map_err(|_| AppError::BadRequest("请求内容过大".into()))?;
-    parse_pairs(&bytes)
+        .map_err(|_| AppError::BadRequest("请求内容过大".into()))
+}
+
+/// The version a form read of one of several records it lists, posted as `version_{key}`
+/// (e.g. `version_2024-03`): `None` if the form did not list that record.
+pub fn version_for(body: &[u8], key: &str) -> Option<i64> {
+    let name = format!("version_{key}");
+    form_urlencoded::parse(body)
+        .find(|(k, _)| *k == name)
+        .and_then(|(_, v)| v.trim().parse().ok())
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: Option<&str>) -> Result<T, AppError> {

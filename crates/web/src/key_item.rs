@@ -301,6 +301,8 @@ struct DetailPage {
     form: ItemProgressInput,
     errors: Vec<FieldError>,
     notice: String,
+    /// A review sent over a stale version: the decision beside the report's status now.
+    conflict: Option<crate::conflict::Conflict>,
 }
 
 impl DetailPage {
@@ -342,6 +344,7 @@ async fn detail_page(
         form,
         errors,
         notice,
+        conflict: None,
     })
 }
 
@@ -474,6 +477,35 @@ pub async fn review(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/key-items/{}", form.item_id)).into_response()),
+        Err(hezuo_store::StoreError::Conflict(message)) => {
+            let mut page = detail_page(
+                &state,
+                &user,
+                form.item_id,
+                blank_report(),
+                Vec::new(),
+                String::new(),
+            )
+            .await?;
+            let Some(latest) = page.d.progress.iter().find(|r| r.id == id) else {
+                page.notice = message;
+                return Ok((axum::http::StatusCode::CONFLICT, html(&page)).into_response());
+            };
+            let review = crate::conflict::StaleReview {
+                entity: "key_item_progress",
+                id,
+                latest_href: format!("/key-items/{}", form.item_id),
+                action: format!("/key-items/progress/{id}/review"),
+                fields: vec![("item_id", form.item_id.to_string())],
+                decision: &form.decision,
+                reason: &form.reason,
+                status: &latest.status,
+                latest_reason: latest.return_reason.as_deref().unwrap_or_default(),
+                version: latest.version,
+            };
+            page.conflict = Some(review.conflict(&state.store).await?);
+            Ok((axum::http::StatusCode::CONFLICT, html(&page)).into_response())
+        }
         Err(e) => {
             let notice = AppError::from(e).to_string();
             let page = detail_page(

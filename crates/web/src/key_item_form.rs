@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
+use crate::conflict::{Conflict, pair};
 use crate::error::{AppError, PathOr404};
 use crate::form::parse_body;
 use crate::project::today;
@@ -82,6 +83,7 @@ struct ItemFormPage {
     clauses: Vec<Opt>,
     errors: Vec<FieldError>,
     notice: String,
+    conflict: Option<Conflict>,
 }
 
 impl ItemFormPage {
@@ -157,6 +159,7 @@ async fn item_page(
         clauses,
         errors,
         notice,
+        conflict: None,
     })
 }
 
@@ -332,8 +335,23 @@ pub async fn edit_item(
     PathOr404(id): PathOr404<i64>,
 ) -> Result<Response, AppError> {
     office_only(&user)?;
+    let form = stored_item(&state, &user, id).await?;
+    let page = item_page(
+        &state,
+        &user,
+        edit_labels(id),
+        form,
+        Vec::new(),
+        String::new(),
+    )
+    .await?;
+    Ok(html(&page))
+}
+
+/// The item as stored, in the form's shape (with its version).
+async fn stored_item(state: &AppState, user: &CurrentUser, id: i64) -> Result<ItemForm, AppError> {
     let d = state.store.key_item(&user.viewer, id, today()).await?;
-    let form = ItemForm {
+    Ok(ItemForm {
         plan_id: d.item.plan_id.to_string(),
         category: d.item.category.clone(),
         title: d.item.title.clone(),
@@ -351,20 +369,54 @@ pub async fn edit_item(
             .join("\n"),
         clause_id: d.item.clause_id.map(|c| c.to_string()).unwrap_or_default(),
         version: d.item.version,
-    };
-    let page = item_page(
-        &state,
-        &user,
-        edit_labels(id),
-        form,
-        Vec::new(),
-        String::new(),
-    )
-    .await?;
-    Ok(html(&page))
+    })
 }
 
-/// `POST /key-items/{id}/edit` with the `version` read; a stale one keeps what was typed.
+impl ItemFormPage {
+    /// The form's fields as shown (option labels, milestones as "节点（日期）"), for a conflict.
+    fn shown(&self, form: &ItemForm) -> Vec<(&'static str, String)> {
+        let label = |opts: &[Opt], value: &str| {
+            opts.iter()
+                .find(|o| o.value == value.trim())
+                .map(|o| o.label.clone())
+                .unwrap_or_else(|| value.to_string())
+        };
+        let milestones = form
+            .milestone_title
+            .iter()
+            .zip(
+                form.milestone_due
+                    .iter()
+                    .chain(std::iter::repeat(&String::new())),
+            )
+            .filter(|(t, d)| !t.trim().is_empty() || !d.trim().is_empty())
+            .map(|(t, d)| format!("{}（{}）", t.trim(), d.trim()))
+            .collect::<Vec<_>>()
+            .join("；");
+        let lines = |t: &str| {
+            t.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        vec![
+            ("所属计划", label(&self.plans, &form.plan_id)),
+            ("任务类别", form.category.clone()),
+            ("牵头单位", label(&self.units, &form.lead_unit_id)),
+            ("事项名称", form.title.clone()),
+            ("配合单位", form.partner_units.clone()),
+            ("合作地区", form.partner_regions.clone()),
+            ("承接的协议条款", label(&self.clauses, &form.clause_id)),
+            ("目标任务", form.target.clone()),
+            ("关键节点", milestones),
+            ("关联项目", lines(&form.projects)),
+        ]
+    }
+}
+
+/// `POST /key-items/{id}/edit` with the `version` read; a stale one keeps what was typed and
+/// shows it beside the latest version (see [`crate::conflict`]).
 pub async fn update_item(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -381,6 +433,7 @@ pub async fn update_item(
         {
             Ok(()) => return Ok(Redirect::to(&format!("/key-items/{id}")).into_response()),
             Err(StoreError::NotFound) => return Err(AppError::NotFound),
+            Err(StoreError::Conflict(_)) => return stale_item(&state, &user, id, form).await,
             Err(e) => store_error(e)?,
         },
         Err(errors) => (String::new(), errors),
@@ -392,6 +445,44 @@ pub async fn update_item(
     };
     let page = item_page(&state, &user, edit_labels(id), form, errors, notice).await?;
     Ok((status, html(&page)).into_response())
+}
+
+/// A stale save of an item: the form again as typed, carrying the latest version, with the
+/// fields where the two differ.
+async fn stale_item(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    mut form: ItemForm,
+) -> Result<Response, AppError> {
+    let latest = stored_item(state, user, id).await?;
+    form.version = latest.version;
+    let mut page = item_page(
+        state,
+        user,
+        edit_labels(id),
+        form,
+        Vec::new(),
+        String::new(),
+    )
+    .await?;
+    let pairs = page
+        .shown(&page.form)
+        .into_iter()
+        .zip(page.shown(&latest))
+        .map(|((label, mine), (_, theirs))| pair(label, mine, theirs))
+        .collect::<Vec<_>>();
+    page.conflict = Some(
+        Conflict::load(
+            &state.store,
+            "key_item",
+            id,
+            format!("/key-items/{id}"),
+            pairs,
+        )
+        .await?,
+    );
+    Ok((StatusCode::CONFLICT, html(&page)).into_response())
 }
 
 // ---- plans ---------------------------------------------------------------------------------

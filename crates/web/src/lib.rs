@@ -10,6 +10,7 @@ mod auth;
 pub mod bulletin;
 mod charts;
 mod cockpit;
+mod conflict;
 mod coop_platform;
 mod error;
 pub mod export;

@@ -6,6 +6,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
+use crate::conflict::{Conflict, pair};
 use crate::error::{ApiError, AppError, PathOr404};
 use crate::form::{parse_body, parse_query};
 use crate::views::html;
@@ -131,6 +132,8 @@ struct IndexPage {
     is_office: bool,
     notice: String,
     until: String,
+    /// An objection answered over a stale version: the user's answer beside the latest.
+    conflict: Option<Conflict>,
 }
 
 impl IndexPage {
@@ -211,6 +214,7 @@ async fn index_page(
         is_office: user.viewer.is_office(),
         notice,
         until,
+        conflict: None,
         y,
     })
 }
@@ -502,6 +506,8 @@ struct EnterprisePage {
     content: String,
     /// The improvement action as typed, when it was refused (shown instead of the stored one).
     typed: Option<ImprovementForm>,
+    /// An improvement action saved over a stale version: the user's beside the latest.
+    conflict: Option<Conflict>,
 }
 
 impl EnterprisePage {
@@ -518,6 +524,24 @@ impl EnterprisePage {
             land_reclaimed: amount_text(i.land_reclaimed_x100),
             floor_vacated: amount_text(i.floor_vacated_x100),
         })
+    }
+
+    /// The improvement form's fields as shown, for a conflict.
+    fn action_fields(&self, a: &ImprovementForm) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "整治方式",
+                ImprovementKind::parse(&a.kind).map_or(a.kind.clone(), |k| k.label().to_string()),
+            ),
+            ("完成时限", a.deadline.clone()),
+            ("腾退土地（亩）", a.land_reclaimed.clone()),
+            ("腾出厂房（平方米）", a.floor_vacated.clone()),
+            ("整治措施", a.measures.clone()),
+            (
+                "已完成",
+                if a.done.is_some() { "是" } else { "否" }.to_string(),
+            ),
+        ]
     }
 
     fn class_text(&self) -> String {
@@ -628,6 +652,7 @@ async fn enterprise_page(
         notice,
         content,
         typed: None,
+        conflict: None,
     })
 }
 
@@ -714,6 +739,43 @@ pub async fn resolve_objection(
             f.version,
         )
         .await;
+    if let Err(StoreError::Conflict(_)) = result {
+        let mut page = index_page(&state, &user, f.year, String::new()).await?;
+        if let Some(latest) = page.objections.iter().find(|o| o.id == id) {
+            let decision = |d: &str| match d {
+                "upheld" => "采纳",
+                "rejected" => "不予采纳",
+                _ => "",
+            };
+            let latest_decision = if latest.status == "open" {
+                String::new()
+            } else {
+                latest.status_label().to_string()
+            };
+            let pairs = [
+                pair("处理结果", decision(&f.decision), latest_decision),
+                pair("处理意见", &f.resolution, &latest.resolution),
+            ];
+            let href = format!("/mujun?year={}#objections", f.year);
+            let mut conflict =
+                Conflict::load(&state.store, "mujun_objection", id, href, pairs).await?;
+            conflict = if latest.status == "open" {
+                conflict.with_resubmit(
+                    format!("/mujun/objections/{id}/resolve"),
+                    [
+                        ("year", f.year.to_string()),
+                        ("decision", f.decision.clone()),
+                        ("resolution", f.resolution.clone()),
+                        ("version", latest.version.to_string()),
+                    ],
+                )
+            } else {
+                conflict.closed("这件异议已经处理完毕，不能再次处理。")
+            };
+            page.conflict = Some(conflict);
+            return Ok((StatusCode::CONFLICT, html(&page)).into_response());
+        }
+    }
     answer(
         result,
         &format!("/mujun?year={}#objections", f.year),
@@ -733,6 +795,8 @@ struct SchemePage {
     editable: bool,
     error: String,
     saved: bool,
+    /// A scheme saved over a stale version: the user's text beside the latest.
+    conflict: Option<Conflict>,
 }
 
 async fn scheme_page(
@@ -763,6 +827,7 @@ async fn scheme_page(
         version,
         error,
         saved,
+        conflict: None,
     })
 }
 
@@ -844,6 +909,33 @@ pub async fn save_scheme(
             (version > 0).then_some(version),
         )
         .await;
+    if let Err(StoreError::Conflict(_)) = &result {
+        let latest = state.store.mujun_year(&user.viewer, year).await?;
+        let mut page = scheme_page(
+            &state,
+            &user,
+            year,
+            // The text as typed, carrying the latest version: saving again applies it.
+            Some((text.clone(), latest.version)),
+            String::new(),
+            false,
+        )
+        .await?;
+        if latest.stage.is_some() {
+            let pairs = [pair("评价方案（TOML）", &text, &latest.scheme_toml)];
+            page.conflict = Some(
+                Conflict::load(
+                    &state.store,
+                    "mujun_scheme",
+                    i64::from(year),
+                    format!("/mujun/scheme?year={year}"),
+                    pairs,
+                )
+                .await?,
+            );
+            return Ok((StatusCode::CONFLICT, html(&page)).into_response());
+        }
+    }
     answer(
         result,
         &format!("/mujun/scheme?year={year}&saved=1"),
@@ -1023,6 +1115,42 @@ pub async fn update_improvement(
         Err(e) => Err(e),
     };
     let to = format!("/mujun/enterprises/{}?year={}", f.enterprise_id, f.year);
+    if let Err(StoreError::Conflict(_)) = result {
+        let mut page = enterprise_page(
+            &state,
+            &user,
+            f.enterprise_id,
+            f.year,
+            String::new(),
+            String::new(),
+        )
+        .await?;
+        let latest = page.improvement.as_ref().map(|i| page.action(i));
+        if let Some(latest) = latest {
+            let pairs = page
+                .action_fields(&f)
+                .into_iter()
+                .zip(page.action_fields(&latest))
+                .map(|((label, mine), (_, theirs))| pair(label, mine, theirs))
+                .collect::<Vec<_>>();
+            page.conflict = Some(
+                Conflict::load(
+                    &state.store,
+                    "mujun_improvement",
+                    id,
+                    format!("{to}#improvement"),
+                    pairs,
+                )
+                .await?,
+            );
+            // The form keeps what was typed; saving it again applies it over the latest.
+            page.typed = Some(ImprovementForm {
+                version: latest.version,
+                ..f.clone()
+            });
+            return Ok((StatusCode::CONFLICT, html(&page)).into_response());
+        }
+    }
     answer(result, &to, async |notice| {
         let mut page = enterprise_page(
             &state,

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
+use crate::conflict::{Conflict, pair};
 use crate::error::{AppError, PathOr404};
 use crate::form::{errors_for, parse_body, parse_query};
 use crate::project::today;
@@ -12,6 +13,7 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use hezuo_domain::money::Yuan;
 use hezuo_domain::progress::{PlanInput, ProgressInput};
 use hezuo_domain::project::parse_date;
 use hezuo_domain::{BlockerKind, FieldError, Month, Role};
@@ -153,6 +155,8 @@ struct ProjectProgressPage {
     /// The blocker rows of the report form as typed: (kind, note).
     blocker_rows: Vec<(String, String)>,
     notice: String,
+    /// A stale plan or report: what was typed beside the latest version.
+    conflict: Option<Conflict>,
     today: String,
 }
 
@@ -170,6 +174,7 @@ struct Forms {
     plan: Option<(PlanInput, String, Vec<FieldError>)>,
     report: Option<(ProgressInput, Vec<FieldError>)>,
     notice: String,
+    conflict: Option<Conflict>,
 }
 
 async fn project_page(
@@ -182,6 +187,7 @@ async fn project_page(
     let plans = state.store.plans(&user.viewer, id).await?;
     let reports = state.store.progress_reports(&user.viewer, id).await?;
     let blockers = state.store.project_blockers(&user.viewer, id).await?;
+    let stale = forms.conflict.is_some();
     let failed = forms.plan.as_ref().is_some_and(|p| !p.2.is_empty())
         || forms.report.as_ref().is_some_and(|r| !r.1.is_empty())
         || !forms.notice.is_empty();
@@ -229,9 +235,12 @@ async fn project_page(
         blocker_kinds: Opt::of(&BlockerKind::ALL, BlockerKind::code, BlockerKind::label),
         blocker_rows,
         notice: forms.notice,
+        conflict: forms.conflict,
         today: today().to_string(),
     };
-    let status = if failed {
+    let status = if stale {
+        StatusCode::CONFLICT
+    } else if failed {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -297,6 +306,49 @@ pub async fn save_plan(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/progress")).into_response()),
+        Err(StoreError::Conflict(_)) => {
+            let latest = state
+                .store
+                .plan(&user.viewer, id, plan.year)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let pairs = [
+                pair(
+                    "计划投资（万元）",
+                    &input.planned_wan,
+                    Yuan(latest.planned).wan_text(),
+                ),
+                pair(
+                    "计划开工（月）",
+                    &input.planned_start,
+                    latest.planned_start.unwrap_or_default(),
+                ),
+                pair(
+                    "计划竣工（月）",
+                    &input.planned_completion,
+                    latest.planned_completion.unwrap_or_default(),
+                ),
+            ];
+            let conflict = Conflict::load(
+                &state.store,
+                "annual_plan",
+                id,
+                format!("/projects/{id}/progress"),
+                pairs,
+            )
+            .await?;
+            project_page(
+                &state,
+                &user,
+                id,
+                Forms {
+                    plan: Some((input, version, Vec::new())),
+                    conflict: Some(conflict),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(e) => {
             let error = refusal(e)?;
             project_page(
@@ -320,7 +372,8 @@ pub async fn submit_report(
     req: Request<Body>,
 ) -> Result<Response, AppError> {
     state.store.get_project(&user.viewer, id).await?;
-    let input: ProgressInput = parse_body(req).await?;
+    let body = crate::form::body_bytes(req).await?;
+    let input: ProgressInput = crate::form::parse_pairs(&body)?;
     let progress = match input.validate(this_month()) {
         Ok(p) => p,
         Err(errors) => {
@@ -336,12 +389,69 @@ pub async fn submit_report(
             .await;
         }
     };
+    // The form carries the version it read of each month's report as `version_YYYY-MM`; a
+    // month it did not list was read as having none.
+    let seen = crate::form::version_for(&body, &progress.month.to_string()).unwrap_or(0);
     match state
         .store
-        .submit_progress(&user.viewer, &user.actor, id, &progress)
+        .submit_progress_seen(&user.viewer, &user.actor, id, &progress, Some(seen))
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/progress")).into_response()),
+        Err(StoreError::Conflict(message)) => {
+            let reports = state.store.progress_reports(&user.viewer, id).await?;
+            let latest = reports.iter().find(|r| {
+                r.year == i64::from(progress.month.year)
+                    && r.month == i64::from(progress.month.month)
+            });
+            let Some(latest) = latest.filter(|r| r.status != "accepted") else {
+                // Accepted meanwhile: final, nothing to save over.
+                return project_page(
+                    &state,
+                    &user,
+                    id,
+                    Forms {
+                        report: Some((
+                            input,
+                            vec![FieldError {
+                                field: String::new(),
+                                message,
+                            }],
+                        )),
+                        ..Default::default()
+                    },
+                )
+                .await;
+            };
+            let pairs = [
+                pair(
+                    "当月完成投资（万元）",
+                    &input.invested_wan,
+                    Yuan(latest.invested).wan_text(),
+                ),
+                pair("形象进度", &input.image_progress, &latest.image_progress),
+                pair("需协调事项", &input.coordination, &latest.coordination),
+            ];
+            let conflict = Conflict::load(
+                &state.store,
+                "monthly_progress",
+                latest.id,
+                format!("/projects/{id}/progress"),
+                pairs,
+            )
+            .await?;
+            project_page(
+                &state,
+                &user,
+                id,
+                Forms {
+                    report: Some((input, Vec::new())),
+                    conflict: Some(conflict),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(e) => {
             let error = refusal(e)?;
             project_page(
@@ -395,6 +505,49 @@ pub async fn review(
     {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(StoreError::Conflict(message)) => {
+            let reports = state
+                .store
+                .progress_reports(&user.viewer, form.project_id)
+                .await?;
+            let conflict = match reports.iter().find(|r| r.id == report_id) {
+                Some(latest) => Some(
+                    crate::conflict::StaleReview {
+                        entity: "monthly_progress",
+                        id: report_id,
+                        latest_href: format!("/projects/{}/progress", form.project_id),
+                        action: format!("/progress/{report_id}/review"),
+                        fields: vec![
+                            ("project_id", form.project_id.to_string()),
+                            ("back", form.back.clone()),
+                        ],
+                        decision: &form.decision,
+                        reason: &form.reason,
+                        status: &latest.status,
+                        latest_reason: latest.return_reason.as_deref().unwrap_or_default(),
+                        version: latest.version,
+                    }
+                    .conflict(&state.store)
+                    .await?,
+                ),
+                None => None,
+            };
+            project_page(
+                &state,
+                &user,
+                form.project_id,
+                Forms {
+                    notice: if conflict.is_some() {
+                        String::new()
+                    } else {
+                        message
+                    },
+                    conflict,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(e) => {
             let error = refusal(e)?;
             if form.back == "queue" {

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
+use crate::conflict::{Conflict, pair};
 use crate::error::{AppError, PathOr404};
 use crate::form::{parse_body, parse_query};
 use crate::views::{Lookups, Opt, ProjectView, html};
@@ -428,7 +429,50 @@ struct FormPage {
     lists_error: String,
     error_count: usize,
     banner: String,
+    conflict: Option<Conflict>,
     cancel: String,
+}
+
+impl Field {
+    /// The value as the form shows it: a select's or checkboxes' labels, not their ids.
+    fn shown(&self) -> String {
+        match self.kind {
+            "select" | "checks" => self
+                .options
+                .iter()
+                .filter(|(value, _, selected)| *selected && !value.is_empty())
+                .map(|(_, label, _)| label.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            _ => self.value.clone(),
+        }
+    }
+}
+
+impl FormPage {
+    /// Every field of the form with its shown value, lists last ("清单 年").
+    fn shown_fields(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .sections
+            .iter()
+            .flat_map(|s| &s.fields)
+            .map(|f| (f.label.to_string(), f.shown()))
+            .collect();
+        let lists = self
+            .list_rows
+            .iter()
+            .flat_map(|(name, cells)| {
+                cells
+                    .iter()
+                    .zip(&self.list_years)
+                    .filter(|((_, checked), _)| *checked)
+                    .map(move |(_, y)| format!("{name} {y}"))
+            })
+            .collect::<Vec<_>>()
+            .join("、");
+        out.push(("所在清单".to_string(), lists));
+        out
+    }
 }
 
 fn project_form(
@@ -766,6 +810,7 @@ fn project_form(
         list_rows,
         error_count: errors.len(),
         banner,
+        conflict: None,
         cancel,
     }
 }
@@ -985,23 +1030,53 @@ pub async fn update(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Err(StoreError::Conflict(message)) if !message.contains("项目代码") => {
+            stale_save(&state, &user, id, &input).await
+        }
         Err(e) => {
             let (errors, banner) = field_errors(e)?;
-            let banner = if banner.is_empty() {
-                banner
-            } else {
-                format!(
-                    "{banner}（最新版本更新于 {}；下方仍是您填写的内容，对照后再次保存即以您的内容为准。）",
-                    crate::views::beijing_time(&current.updated_at)
-                )
-            };
-            // After a conflict, saving again applies the user's values over the latest version.
-            let version = if banner.is_empty() {
-                version
-            } else {
-                current.version
-            };
             rerender(&state, &user, &input, errors, banner, Some((id, version))).await
         }
     }
+}
+
+/// A save against a version that is no longer the latest: the form again with what was typed,
+/// the fields where it differs from the latest version, and that version's number, so saving
+/// again applies the user's values over it.
+async fn stale_save(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    input: &ProjectInput,
+) -> Result<Response, AppError> {
+    let latest = state.store.get_project(&user.viewer, id).await?;
+    let lists = state.store.project_lists(&user.viewer, id).await?;
+    let lookups = Lookups::load(state, &user.viewer).await?;
+    let editing = Some((id, latest.version));
+    let theirs = project_form(
+        state,
+        user,
+        lookups.clone(),
+        &input_from_row(&latest, &lists),
+        &[],
+        editing,
+        String::new(),
+    );
+    let mut page = project_form(state, user, lookups, input, &[], editing, String::new());
+    let pairs = page
+        .shown_fields()
+        .into_iter()
+        .zip(theirs.shown_fields())
+        .map(|((label, mine), (_, theirs))| pair(&label, mine, theirs));
+    page.conflict = Some(
+        Conflict::load(
+            &state.store,
+            "project",
+            id,
+            format!("/projects/{id}"),
+            pairs,
+        )
+        .await?,
+    );
+    Ok((StatusCode::CONFLICT, html(&page)).into_response())
 }

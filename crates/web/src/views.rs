@@ -114,6 +114,7 @@ pub fn area_name(viewer: &hezuo_domain::Viewer, lookups: &Lookups) -> Option<Str
 }
 
 /// Choices for the selects of filters and forms.
+#[derive(Clone)]
 pub struct Lookups {
     pub districts: Vec<Opt>,
     pub platforms: Vec<Opt>,

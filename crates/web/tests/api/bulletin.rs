@@ -7,7 +7,7 @@ use crate::progress::seed_progress;
 use axum::http::StatusCode;
 
 /// The paragraphs and table cells of a .docx, as python-docx reads them, one per line.
-fn docx_text(bytes: &[u8]) -> String {
+pub(crate) fn docx_text(bytes: &[u8]) -> String {
     let path = std::env::temp_dir().join(format!(
         "hezuo-bulletin-{}-{}.docx",
         std::process::id(),

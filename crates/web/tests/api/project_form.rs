@@ -209,7 +209,14 @@ async fn editing_a_project_saves_at_the_current_version_and_refuses_a_stale_one(
         .post_pairs(&format!("/projects/{}", project.id), &stale)
         .await;
     page.assert_status(StatusCode::CONFLICT);
-    assert!(page.text.contains("该项目已被他人修改"), "{}", page.text);
+    assert!(page.text.contains("这条记录已被他人修改"), "{}", page.text);
+    assert!(
+        page.text.contains(
+            r#"<td class="mine">过期的投资方</td><td class="theirs">杭州机器人有限公司</td>"#
+        ),
+        "both versions are shown: {}",
+        page.text
+    );
     assert!(
         page.text
             .contains(r#"name="investor" value="过期的投资方""#),

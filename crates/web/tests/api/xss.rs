@@ -91,3 +91,91 @@ async fn a_corpus_of_hostile_names_stays_inert_in_pages_api_and_workbooks() {
     .unwrap();
     assert!(!sheet.contains("<f>"), "a cell of the export is a formula");
 }
+
+#[tokio::test]
+async fn hostile_names_imported_from_a_workbook_stay_text_in_the_word_bulletin() {
+    let app = TestApp::spawn().await;
+    let mut office = app.login_as("office").await;
+    office.get("/import").await.assert_status(StatusCode::OK);
+    let csrf = office.csrf.clone();
+    let mut csv = String::from("项目名称,协议投资（亿元）,来源地,区县,签约日期,阶段\n");
+    for name in &CORPUS[..6] {
+        csv.push_str(&format!(
+            "\"{}\",1.5,上海,吴兴,2024.3.5,签约\n",
+            name.replace('"', "\"\"")
+        ));
+    }
+    let checked = office
+        .post_file("/import", Some(&csrf), "新签约.csv", csv.as_bytes())
+        .await;
+    assert!(checked.text.contains("检查通过"), "{}", checked.text);
+    assert_inert(&checked.text, "the import's check page");
+    let field = |key: &str| {
+        checked
+            .text
+            .split(key)
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string()
+    };
+    let (action, sha) = (
+        field("action=\"/import/"),
+        field("name=\"sha256\" value=\""),
+    );
+    office
+        .post_form(&format!("/import/{action}"), &[("sha256", &sha)])
+        .await;
+
+    // Each imported project has a 2024 plan and no investment yet: all lag, and the bulletin
+    // names them.
+    let viewer = app.viewer_of("office").await;
+    let actor = hezuo_store::Actor::system("test");
+    for name in &CORPUS[..6] {
+        let found = app
+            .store
+            .list_projects(
+                &viewer,
+                &hezuo_store::project::ProjectFilter {
+                    q: Some((*name).to_string()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let p = found
+            .items
+            .iter()
+            .find(|p| p.name == *name)
+            .unwrap_or_else(|| panic!("{name:?} was imported as typed"));
+        let plan = hezuo_domain::Plan {
+            year: 2024,
+            planned: hezuo_domain::Yuan::from_wan(10_000),
+            planned_start: None,
+            planned_completion: None,
+        };
+        app.store
+            .save_plan(&viewer, &actor, p.id, &plan, None)
+            .await
+            .unwrap();
+    }
+    let resp = office.get("/reports/bulletin.docx?period=2024-03").await;
+    resp.assert_status(StatusCode::OK);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&resp.bytes[..])).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    for live in ["<script", "<img", "<svg", "</textarea"] {
+        assert!(
+            !xml.contains(live),
+            "live markup {live:?} in the document's XML"
+        );
+    }
+    let text = crate::bulletin::docx_text(&resp.bytes);
+    for name in &CORPUS[..6] {
+        assert!(
+            text.contains(name),
+            "{name:?} is in the bulletin as text: {text}"
+        );
+    }
+}
