@@ -59,11 +59,9 @@ impl DataField {
         }
     }
 
+    /// Its place in [`DataField::ALL`] and in [`YearData`] (the order they are declared in).
     fn index(self) -> usize {
-        DataField::ALL
-            .iter()
-            .position(|f| *f == self)
-            .expect("every field is in ALL")
+        self as usize
     }
 }
 
@@ -260,17 +258,19 @@ fn round2(v: f64) -> f64 {
 }
 
 /// `f64::round` — halves away from zero, the sign of a zero kept — in plain arithmetic and
-/// selects, so that it inlines and vectorises: on the baseline x86-64 target (no SSE4.1)
+/// masks, so that it inlines and vectorises: on the baseline x86-64 target (no SSE4.1)
 /// `f64::round` is a call into libm. Exact: below 2^52, adding and taking away 2^52 rounds
 /// |x| to the nearest whole number, ties to even, every step exact; a tie that went down is
-/// put up again. From 2^52 on every float is whole already (and ±∞, NaN stay as they are).
+/// put up again. From 2^52 on every float is whole already, and 0 is added and taken away
+/// instead (±∞ stay as they are, NaN stays NaN).
 #[inline]
 fn round(x: f64) -> f64 {
     const WHOLE: f64 = 4_503_599_627_370_496.0; // 2^52
     let a = x.abs();
-    let even = (a + WHOLE) - WHOLE;
-    let r = if a - even == 0.5 { even + 1.0 } else { even };
-    if a < WHOLE { r.copysign(x) } else { x }
+    let shift = if a < WHOLE { WHOLE } else { 0.0 };
+    let even = (a + shift) - shift;
+    let up = if a - even == 0.5 { 1.0 } else { 0.0 };
+    (even + up).copysign(x)
 }
 
 /// Why an indicator has no value for an enterprise.
@@ -388,6 +388,9 @@ pub enum Standing {
     NotAssessed,
 }
 
+/// The bits of −0.0.
+const NEGATIVE_ZERO: u64 = 1 << 63;
+
 /// "None" in the table's index columns.
 const NONE: u32 = u32::MAX;
 
@@ -397,7 +400,11 @@ const NONE: u32 = u32::MAX;
 ///
 /// Rows are in the population's order. Each enterprise has a row of [`ScoreTable::stride`]
 /// indicator slots, of which the first as many as its group has indicators are used.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A table can be scored into again ([`score_table_into`]): it then keeps its memory, and the
+/// working space of the scoring with it. That working space is not part of what the table
+/// says: two tables are equal (`==`, `Debug`) when their columns are.
+#[derive(Clone, Default)]
 pub struct ScoreTable {
     width: [usize; 2],
     stride: usize,
@@ -419,6 +426,61 @@ pub struct ScoreTable {
     points: Vec<f64>,
     /// Per group, each indicator's benchmark.
     benchmarks: [Vec<f64>; 2],
+    /// Kept between calls of [`score_table_into`], so that scoring again allocates nothing.
+    scratch: Scratch,
+}
+
+/// The working space of [`score_table_into`]: what it needs on the way and does not hand back.
+#[derive(Clone, Default)]
+struct Scratch {
+    /// (enterprise, adjustment) in order, for the few enterprises flagged.
+    adjusted: Vec<(u32, u32)>,
+    /// Per group, the graded enterprises and their keys, and the counting sort's buckets.
+    ranked: [Ranked; 2],
+}
+
+impl ScoreTable {
+    /// An empty table, to be scored into with [`score_table_into`].
+    pub fn new() -> ScoreTable {
+        ScoreTable::default()
+    }
+}
+
+impl PartialEq for ScoreTable {
+    /// The columns (not the working space).
+    fn eq(&self, other: &ScoreTable) -> bool {
+        self.width == other.width
+            && self.stride == other.stride
+            && self.group == other.group
+            && self.standing == other.standing
+            && self.score == other.score
+            && self.rank == other.rank
+            && self.class == other.class
+            && self.managed_as == other.managed_as
+            && self.values == other.values
+            && self.why == other.why
+            && self.points == other.points
+            && self.benchmarks == other.benchmarks
+    }
+}
+
+impl std::fmt::Debug for ScoreTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScoreTable")
+            .field("width", &self.width)
+            .field("stride", &self.stride)
+            .field("group", &self.group)
+            .field("standing", &self.standing)
+            .field("score", &self.score)
+            .field("rank", &self.rank)
+            .field("class", &self.class)
+            .field("managed_as", &self.managed_as)
+            .field("values", &self.values)
+            .field("why", &self.why)
+            .field("points", &self.points)
+            .field("benchmarks", &self.benchmarks)
+            .finish()
+    }
 }
 
 impl ScoreTable {
@@ -574,88 +636,129 @@ impl ScoreTable {
     }
 }
 
-/// A group's indicators laid out over the slots of a row (the stride), [`CHUNK`] slots at a
-/// time: for each slot, the fields it divides, whether it is one of the group's indicators at
-/// all (the slots past them read nothing and score nothing), whether its benchmark is an
-/// average; and, once the benchmarks are known, how it scores.
+/// A group's indicators laid out over the slots of a row (the stride), `C` slots at a time:
+/// for each slot, the fields it divides, whether it is one of the group's indicators at all
+/// (the slots past them read nothing and score nothing), whether its benchmark is an average;
+/// and, once the benchmarks are known, how it scores.
 #[derive(Clone, Copy)]
-struct Slots {
-    num: [usize; CHUNK],
-    den: [usize; CHUNK],
-    used: [bool; CHUNK],
-    averaged: [bool; CHUNK],
+struct Slots<const C: usize> {
+    /// Read as `data[field.index()]` (`field as usize`): the compiler knows a field's number
+    /// is below 9 and checks no bounds.
+    num: [DataField; C],
+    den: [DataField; C],
+    used: [bool; C],
+    /// Every slot is used.
+    full: bool,
+    averaged: [bool; C],
     /// A benchmark above 0: the indicator scores.
-    live: [bool; CHUNK],
-    benchmark: [f64; CHUNK],
+    live: [bool; C],
+    /// All ones where `live`, else 0: the bits of its points kept.
+    keep: [u64; C],
+    benchmark: [f64; C],
     /// ∞ when uncapped.
-    cap: [f64; CHUNK],
-    weight: [f64; CHUNK],
+    cap: [f64; C],
+    weight: [f64; C],
 }
 
-impl Slots {
+impl<const C: usize> Slots<C> {
+    /// Whether each scoring slot (benchmark above 0) gives +0.0 points for a value of +0.0:
+    /// +0.0 ÷ a benchmark above 0 is +0.0, `max(0.0)` keeps it, `min(cap)` too when the cap is
+    /// above 0 (or none: ∞), and +0.0 × a finite weight above 0 is +0.0. Always so for a scheme
+    /// that [`Scheme::problems`] passes; a scheme not checked may have a weight of ∞ (+0.0 × ∞
+    /// is NaN), below 0 (−0.0) or a cap below 0.
+    fn zero_scores_zero(&self) -> bool {
+        (0..C).all(|k| {
+            !self.live[k]
+                || (self.weight[k].is_finite() && self.weight[k] > 0.0 && self.cap[k] > 0.0)
+        })
+    }
+
     /// The chunks of a row of `stride` slots.
-    fn new(defs: &[IndicatorDef], stride: usize) -> Vec<Slots> {
+    fn new(defs: &[IndicatorDef], stride: usize) -> Vec<Slots<C>> {
         (0..stride)
-            .step_by(CHUNK)
+            .step_by(C)
             .map(|c| {
                 let mut s = Slots {
-                    num: [0; CHUNK],
-                    den: [0; CHUNK],
-                    used: [false; CHUNK],
-                    averaged: [false; CHUNK],
-                    live: [false; CHUNK],
-                    benchmark: [1.0; CHUNK],
-                    cap: [f64::INFINITY; CHUNK],
-                    weight: [0.0; CHUNK],
+                    num: [DataField::Tax; C],
+                    den: [DataField::Tax; C],
+                    used: [false; C],
+                    full: false,
+                    averaged: [false; C],
+                    live: [false; C],
+                    keep: [0; C],
+                    benchmark: [1.0; C],
+                    cap: [f64::INFINITY; C],
+                    weight: [0.0; C],
                 };
-                for (k, d) in defs.iter().skip(c).take(CHUNK).enumerate() {
-                    s.num[k] = d.numerator.index();
-                    s.den[k] = d.denominator.index();
+                for (k, d) in defs.iter().skip(c).take(C).enumerate() {
+                    s.num[k] = d.numerator;
+                    s.den[k] = d.denominator;
                     s.used[k] = true;
                     s.averaged[k] = matches!(d.benchmark, Benchmark::Average { .. });
                 }
+                s.full = s.used.iter().all(|&u| u);
                 s
             })
             .collect()
     }
 }
 
-/// Slots of a row handled together, in fixed-size buffers the compiler keeps in registers.
+/// The most slots of a row handled together, in fixed-size buffers the compiler keeps in
+/// registers (rows of up to `CHUNK` slots are one chunk of exactly their stride).
 const CHUNK: usize = 8;
 
 /// Scores the population as columns: each enterprise by its group's indicators, ranked
 /// within its group, classed by the scheme's bands — what [`score`] returns, without the
 /// text. The rules of scoring are all here; [`ScoreTable::result`] only puts them in words.
 ///
-/// Three passes, nothing allocated per enterprise (200 000 enterprises in about 12 ms on one
-/// core, see `bench/README.md`): the first reads the population once, dividing each
-/// indicator's two fields into the value column and adding up the values of the average
-/// benchmarks (in the population's order, as a plain sum would); the second turns the values
-/// into points and scores; the third ranks and classes each group, by a counting sort on
-/// whole cents when the scores allow (finite, below 10^13, spread over fewer cents than the
-/// group's size plus 32 768), else by sorting integer keys.
+/// This is [`score_table_into`] into a new table. A caller that scores again and again (a
+/// server re-scoring as figures come in) can keep one table and score into it instead.
 pub fn score_table(scheme: &Scheme, population: &[Enterprise]) -> ScoreTable {
+    let mut table = ScoreTable::new();
+    score_table_into(scheme, population, &mut table);
+    table
+}
+
+/// Scores the population into `table`, replacing everything it held: afterwards it is
+/// exactly what [`score_table`] returns. Nothing of the previous contents is used; the table
+/// only lends its memory (columns and working space), so that scoring a population no
+/// larger than the last allocates nothing.
+///
+/// Three passes, nothing allocated per enterprise (figures in `bench/README.md`): the first
+/// reads the population once, dividing each indicator's two fields into the value column and
+/// adding up the values of the average benchmarks (in the population's order, as a plain sum
+/// would); the second turns the values into points and scores, adds the adjustment items and
+/// rounds; the third ranks and classes each group, by a counting sort on whole cents when the
+/// scores allow (finite, below 10^13, spread over fewer cents than twice the group's size plus
+/// 65 536), else by sorting integer keys.
+pub fn score_table_into(scheme: &Scheme, population: &[Enterprise], table: &mut ScoreTable) {
     let width = [scheme.indicators.len(), scheme.small.len()];
     // At least 1, so that rows can be chunked even when no group has indicators.
     let stride = width[0].max(width[1]).max(1);
-    // The same passes, compiled for each common stride: each row's slots then unroll and
-    // vectorise (two divisions at a time).
+    // The same passes, compiled for each common stride: a row is then one chunk of exactly
+    // its slots, which unroll and vectorise (two divisions at a time).
     match stride {
-        1 => columns(1, scheme, population),
-        2 => columns(2, scheme, population),
-        3 => columns(3, scheme, population),
-        4 => columns(4, scheme, population),
-        5 => columns(5, scheme, population),
-        6 => columns(6, scheme, population),
-        7 => columns(7, scheme, population),
-        8 => columns(8, scheme, population),
-        _ => columns(stride, scheme, population),
+        1 => columns::<1>(1, scheme, population, table),
+        2 => columns::<2>(2, scheme, population, table),
+        3 => columns::<3>(3, scheme, population, table),
+        4 => columns::<4>(4, scheme, population, table),
+        5 => columns::<5>(5, scheme, population, table),
+        6 => columns::<6>(6, scheme, population, table),
+        7 => columns::<7>(7, scheme, population, table),
+        8 => columns::<8>(8, scheme, population, table),
+        _ => columns::<CHUNK>(stride, scheme, population, table),
     }
 }
 
-/// [`score_table`] for a given stride (inlined into each of its calls).
+/// [`score_table_into`] for a given stride, in chunks of `C` slots (inlined into each of its
+/// calls).
 #[inline(always)]
-fn columns(stride: usize, scheme: &Scheme, population: &[Enterprise]) -> ScoreTable {
+fn columns<const C: usize>(
+    stride: usize,
+    scheme: &Scheme,
+    population: &[Enterprise],
+    table: &mut ScoreTable,
+) {
     let n = population.len();
     assert!(
         u32::try_from(n).is_ok_and(|n| n < NONE),
@@ -663,175 +766,10 @@ fn columns(stride: usize, scheme: &Scheme, population: &[Enterprise]) -> ScoreTa
     );
     let defs: [&[IndicatorDef]; 2] = [&scheme.indicators, &scheme.small];
     let width = defs.map(<[IndicatorDef]>::len);
-    let mut slots = defs.map(|ds| Slots::new(ds, stride));
-
-    // 1. Each enterprise's group and standing, and its indicators' values. An average
-    //    benchmark is over the graded enterprises (not exempt) of the group that have a value.
-    let mut group = Vec::with_capacity(n);
-    let mut standing = Vec::with_capacity(n);
-    let mut managed_as = Vec::with_capacity(n);
-    let mut values = Vec::with_capacity(n * stride);
-    let mut why = Vec::with_capacity(n * stride);
-    // Per group and chunk of slots, each average benchmark's Σ values (begun at −0.0, as a
-    // plain sum is) and their count.
-    let chunks = stride.div_ceil(CHUNK);
-    let mut sums: [Vec<([f64; CHUNK], [usize; CHUNK])>; 2] =
-        [(); 2].map(|()| vec![([-0.0; CHUNK], [0; CHUNK]); chunks]);
-    // (enterprise, adjustment) in order, for the few enterprises flagged.
-    let mut adjusted: Vec<(usize, usize)> = Vec::new();
-    let mut tentative = [0; 2];
-    for (i, e) in population.iter().enumerate() {
-        let g = Group::of(e);
-        group.push(g);
-        let gi = g.index();
-        if let Some(reason) = &e.exempt {
-            standing.push(Standing::Exempt);
-            let ex = scheme.exempt.iter().position(|x| &x.reason == reason);
-            managed_as.push(ex.map_or(NONE, |x| x as u32));
-        } else if width[gi] == 0 {
-            standing.push(Standing::NotAssessed);
-            managed_as.push(NONE);
-        } else {
-            // Until a missing value says otherwise (step 2).
-            standing.push(Standing::Graded);
-            managed_as.push(NONE);
-            tentative[gi] += 1;
-            if !e.flags.is_empty() {
-                adjusted.extend(applied(scheme, e).map(|(j, _)| (i, j)));
-            }
-        }
-        let scored = standing[i] == Standing::Graded;
-        let chunks = (0..stride)
-            .step_by(CHUNK)
-            .zip(&slots[gi])
-            .zip(&mut sums[gi]);
-        for ((c, s), (sum, count)) in chunks {
-            let len = (stride - c).min(CHUNK);
-            let (mut v, mut w) = ([0.0; CHUNK], [None; CHUNK]);
-            if scored {
-                // All the chunk's slots at once, the padding too (0 ÷ 1), so that the
-                // divisions go two at a time.
-                let (mut num, mut den) = ([0.0; CHUNK], [1.0; CHUNK]);
-                for k in 0..CHUNK {
-                    let (a, b) = (e.data.0[s.num[k]], e.data.0[s.den[k]]);
-                    w[k] = if s.used[k] { no_value(a, b) } else { None };
-                    if w[k].is_none() && s.used[k] {
-                        (num[k], den[k]) = (a.unwrap_or(0.0), b.unwrap_or(1.0));
-                    }
-                }
-                for k in 0..CHUNK {
-                    v[k] = num[k] / den[k];
-                }
-                for k in 0..CHUNK {
-                    if s.averaged[k] && w[k].is_none() {
-                        sum[k] += v[k];
-                        count[k] += 1;
-                    }
-                }
-            }
-            values.extend_from_slice(&v[..len]);
-            why.extend_from_slice(&w[..len]);
-        }
-    }
-    let mut benchmarks: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
-    for g in 0..2 {
-        for (k, d) in defs[g].iter().enumerate() {
-            let (sum, count) = &sums[g][k / CHUNK];
-            let (sum, count) = (sum[k % CHUNK], count[k % CHUNK]);
-            let b = match d.benchmark {
-                Benchmark::Fixed { value } => value,
-                Benchmark::Average { times } if count > 0 => times * sum / count as f64,
-                Benchmark::Average { .. } => 0.0,
-            };
-            benchmarks[g].push(b);
-            let s = &mut slots[g][k / CHUNK];
-            let k = k % CHUNK;
-            s.live[k] = b > 0.0;
-            // Where it does not score, the division is done all the same (and not used).
-            s.benchmark[k] = if b > 0.0 { b } else { 1.0 };
-            s.cap[k] = d.cap.unwrap_or(f64::INFINITY);
-            s.weight[k] = d.weight;
-        }
-    }
-
-    // 2. Points, and Σ points unrounded in the scheme's order (the slots past the group's
-    //    indicators add +0.0, which changes no sum begun at +0.0). Under `Missing::Ungraded` a
-    //    missing value leaves the enterprise ungraded.
-    let strict = scheme.missing == Missing::Ungraded;
-    let mut score = Vec::with_capacity(n);
-    let mut points = Vec::with_capacity(n * stride);
-    let mut ranked = tentative.map(Ranked::with_capacity);
-    let mut adjusted = adjusted.into_iter().peekable();
-    // In blocks of rows, each rounded while it is still in cache.
-    const BLOCK: usize = 1024;
-    let mut rows = values
-        .chunks_exact(stride)
-        .zip(why.chunks_exact(stride))
-        .zip(standing.iter_mut().zip(&group));
-    while rows.len() > 0 {
-        let from = points.len();
-        for ((value_row, why_row), (st, g)) in rows.by_ref().take(BLOCK) {
-            let scored = *st == Standing::Graded;
-            let mut sum = 0.0;
-            let mut complete = true;
-            for (c, s) in (0..stride).step_by(CHUNK).zip(&slots[g.index()]) {
-                let len = (stride - c).min(CHUNK);
-                let mut p = [0.0; CHUNK];
-                if scored {
-                    let (mut v, mut ok) = ([0.0; CHUNK], [false; CHUNK]);
-                    for k in 0..len {
-                        v[k] = value_row[c + k];
-                        ok[k] = why_row[c + k].is_none();
-                        complete &= ok[k];
-                    }
-                    for k in 0..CHUNK {
-                        let ratio = (v[k] / s.benchmark[k]).max(0.0);
-                        // `min(∞)` keeps the ratio: it is never NaN after `max(0.0)`.
-                        let points = ratio.min(s.cap[k]) * s.weight[k];
-                        p[k] = if ok[k] && s.live[k] { points } else { 0.0 };
-                    }
-                    for &x in &p[..len] {
-                        sum += x;
-                    }
-                }
-                points.extend_from_slice(&p[..len]);
-            }
-            if scored && strict && !complete {
-                *st = Standing::Ungraded;
-            }
-            score.push(sum);
-        }
-        // Each indicator's points as shown: a flat loop, which vectorises.
-        for p in &mut points[from..] {
-            *p = round2(*p);
-        }
-    }
-
-    // Then each adjustment item, in order; the score is that rounded (`round2`, keeping the
-    // cents for ranking).
-    for (i, ((total, st), g)) in score.iter_mut().zip(&standing).zip(&group).enumerate() {
-        while let Some((_, j)) = adjusted.next_if(|&(who, _)| who == i) {
-            *total += scheme.adjustments[j].points;
-        }
-        if *st == Standing::Graded {
-            let cents = round(*total * 100.0);
-            *total = cents / 100.0;
-            ranked[g.index()].push(i, cents);
-        } else {
-            *total = 0.0;
-        }
-    }
-
-    // 3. Rank and class within each group.
-    let mut rank = vec![0; n];
-    let mut class = vec![NONE; n];
-    for r in &ranked {
-        place(&scheme.classes, &score, r, &mut rank, &mut class);
-    }
-
-    ScoreTable {
-        width,
-        stride,
+    let mut slots = defs.map(|ds| Slots::<C>::new(ds, stride));
+    table.width = width;
+    table.stride = stride;
+    let ScoreTable {
         group,
         standing,
         score,
@@ -842,7 +780,298 @@ fn columns(stride: usize, scheme: &Scheme, population: &[Enterprise]) -> ScoreTa
         why,
         points,
         benchmarks,
+        scratch: Scratch { adjusted, ranked },
+        ..
+    } = table;
+    // Each column as long as this population needs, its memory kept. Every element is
+    // written below before it is read (those past the old length are filled first).
+    let cells = n * stride;
+    refill(group, n, Group::Above);
+    refill(standing, n, Standing::NotAssessed);
+    refill(managed_as, n, NONE);
+    refill(score, n, 0.0);
+    refill(rank, n, 0);
+    refill(class, n, NONE);
+    refill(values, cells, 0.0);
+    refill(why, cells, None);
+    refill(points, cells, 0.0);
+    adjusted.clear();
+
+    // 1. Each enterprise's group and standing, and its indicators' values. An average
+    //    benchmark is over the graded enterprises (not exempt) of the group that have a value.
+    // Per group and chunk of slots, each average benchmark's Σ values (begun at −0.0, as a
+    // plain sum is) and their count.
+    let chunks = stride.div_ceil(C);
+    let mut sums: [Vec<([f64; C], [usize; C])>; 2] =
+        [(); 2].map(|()| vec![([-0.0; C], [0; C]); chunks]);
+    let strict = scheme.missing == Missing::Ungraded;
+    let rows = population
+        .iter()
+        .zip(group.iter_mut().zip(standing.iter_mut()))
+        .zip(managed_as.iter_mut())
+        .zip(
+            values
+                .chunks_exact_mut(stride)
+                .zip(why.chunks_exact_mut(stride)),
+        );
+    for (i, (((e, (g, st)), ex), (value_row, why_row))) in rows.enumerate() {
+        *g = Group::of(e);
+        let gi = g.index();
+        (*st, *ex) = if let Some(reason) = &e.exempt {
+            let x = scheme.exempt.iter().position(|x| &x.reason == reason);
+            (Standing::Exempt, x.map_or(NONE, |x| x as u32))
+        } else if width[gi] == 0 {
+            (Standing::NotAssessed, NONE)
+        } else {
+            if !e.flags.is_empty() {
+                adjusted.extend(applied(scheme, e).map(|(j, _)| (i as u32, j as u32)));
+            }
+            // Until a missing value says otherwise (below).
+            (Standing::Graded, NONE)
+        };
+        let scored = *st == Standing::Graded;
+        let mut complete = true;
+        for c in 0..chunks {
+            let (s, (sum, count)) = (&slots[gi][c], &mut sums[gi][c]);
+            let at = c * C;
+            let len = C.min(stride - at);
+            // All the chunk's slots at once, so that the divisions go two at a time. A row not
+            // scored reads nothing: no value is missing, and each slot is 0.
+            let (v, w) = if scored {
+                let (v, w) = if s.full {
+                    divide::<C, true>(e, s)
+                } else {
+                    divide::<C, false>(e, s)
+                };
+                // Every slot's sum and count, averaged or not (only the averaged are used):
+                // no branch on which slots are. A slot without a value adds the +0.0 it holds
+                // and is not counted: +0.0 changes no sum but −0.0 (put right below).
+                for k in 0..C {
+                    sum[k] += v[k];
+                    count[k] += usize::from(w[k].is_none());
+                    complete &= w[k].is_none();
+                }
+                (v, w)
+            } else {
+                ([0.0; C], [None; C])
+            };
+            value_row[at..at + len].copy_from_slice(&v[..len]);
+            why_row[at..at + len].copy_from_slice(&w[..len]);
+        }
+        // Under `Missing::Ungraded` a missing value leaves the enterprise ungraded (it still
+        // counts towards the averages, and its indicators are still worked out).
+        if strict && !complete {
+            *st = Standing::Ungraded;
+        }
     }
+    for g in 0..2 {
+        benchmarks[g].clear();
+        for (k, d) in defs[g].iter().enumerate() {
+            let (sum, count) = &sums[g][k / C];
+            let (mut sum, count) = (sum[k % C], count[k % C]);
+            if sum.to_bits() == 0 && count > 0 {
+                // +0.0, where a plain sum of the values counted might be −0.0: it is when each
+                // of them is −0.0 (a sum that once leaves −0.0 comes back to 0 only as +0.0).
+                // Rare; looked up the slow way.
+                let counted = |i: usize| {
+                    group[i].index() == g
+                        && matches!(standing[i], Standing::Graded | Standing::Ungraded)
+                        && why[i * stride + k].is_none()
+                };
+                if (0..n)
+                    .filter(|&i| counted(i))
+                    .all(|i| values[i * stride + k].to_bits() == NEGATIVE_ZERO)
+                {
+                    sum = -0.0;
+                }
+            }
+            let b = match d.benchmark {
+                Benchmark::Fixed { value } => value,
+                Benchmark::Average { times } if count > 0 => times * sum / count as f64,
+                Benchmark::Average { .. } => 0.0,
+            };
+            benchmarks[g].push(b);
+            let s = &mut slots[g][k / C];
+            let k = k % C;
+            s.live[k] = b > 0.0;
+            s.keep[k] = if b > 0.0 { u64::MAX } else { 0 };
+            // Where it does not score, the division is done all the same (and not used).
+            s.benchmark[k] = if b > 0.0 { b } else { 1.0 };
+            s.cap[k] = d.cap.unwrap_or(f64::INFINITY);
+            s.weight[k] = d.weight;
+        }
+    }
+
+    // 2. Points, and Σ points unrounded in the scheme's order, for the graded and the
+    //    ungraded; then each adjustment item, in order, and the score rounded (`round2`,
+    //    keeping the cents for ranking). In blocks of rows, each finished while it is still
+    //    in cache.
+    let sane = slots.iter().flatten().all(Slots::zero_scores_zero);
+    for r in ranked.iter_mut() {
+        r.clear();
+        r.reserve(n);
+    }
+    // The flagged enterprises are in order: the next one not yet adjusted.
+    let mut flagged = adjusted.iter().peekable();
+    const BLOCK: usize = 1024;
+    let blocks = points
+        .chunks_mut(BLOCK * stride)
+        .zip(
+            values
+                .chunks(BLOCK * stride)
+                .zip(why.chunks(BLOCK * stride)),
+        )
+        .zip(standing.chunks(BLOCK).zip(group.chunks(BLOCK)))
+        .zip(score.chunks_mut(BLOCK))
+        .zip(rank.chunks_mut(BLOCK).zip(class.chunks_mut(BLOCK)));
+    for (b, (block, (rank_block, class_block))) in blocks.enumerate() {
+        let (((point_block, (value_block, why_block)), (standing_block, group_block)), score_block) =
+            block;
+        let rows = Rows {
+            values: value_block,
+            why: why_block,
+            standing: standing_block,
+            group: group_block,
+        };
+        if sane {
+            points_of::<C, true>(stride, &slots, rows, point_block, score_block);
+        } else {
+            points_of::<C, false>(stride, &slots, rows, point_block, score_block);
+        }
+        // Each indicator's points as shown: a flat loop, which vectorises.
+        for p in point_block.iter_mut() {
+            *p = round2(*p);
+        }
+        let first = b * BLOCK;
+        let end = first + score_block.len();
+        while let Some(&(i, j)) = flagged.next_if(|&&(i, _)| (i as usize) < end) {
+            score_block[i as usize - first] += scheme.adjustments[j as usize].points;
+        }
+        let rows = score_block
+            .iter_mut()
+            .zip(standing_block.iter().zip(group_block))
+            .zip(rank_block.iter_mut().zip(class_block));
+        for (i, ((total, (st, g)), (r, c))) in (first..).zip(rows) {
+            if *st == Standing::Graded {
+                let cents = round(*total * 100.0);
+                *total = cents / 100.0;
+                // Its rank and class: step 3.
+                ranked[g.index()].push(i, cents);
+            } else {
+                (*total, *r, *c) = (0.0, 0, NONE);
+            }
+        }
+    }
+
+    // 3. Rank and class within each group.
+    for r in ranked.iter_mut() {
+        place(&scheme.classes, score, r, rank, class);
+    }
+}
+
+/// Step 1 of [`columns`] for a chunk of an enterprise's row: each slot's numerator ÷
+/// denominator (0 where there is no value), and why there is none. A slot past the group's
+/// indicators reads nothing: no value is missing, and it divides 0 by 1. `FULL`: every slot of
+/// the chunk is one of the group's (`s.full`), so none is asked whether it is — the usual
+/// case, compiled apart so that a row of the other group (with fewer indicators) costs one
+/// branch, not one per slot.
+#[inline(always)]
+fn divide<const C: usize, const FULL: bool>(
+    e: &Enterprise,
+    s: &Slots<C>,
+) -> ([f64; C], [Option<NoValue>; C]) {
+    let (mut num, mut den, mut w) = ([0.0; C], [1.0; C], [None; C]);
+    for k in 0..C {
+        if FULL || s.used[k] {
+            let (a, b) = (e.data.0[s.num[k].index()], e.data.0[s.den[k].index()]);
+            match (a, b) {
+                (Some(x), Some(y)) if y > 0.0 => (num[k], den[k]) = (x, y),
+                _ => w[k] = no_value(a, b),
+            }
+        }
+    }
+    let mut v = [0.0; C];
+    for k in 0..C {
+        v[k] = num[k] / den[k];
+    }
+    (v, w)
+}
+
+/// A block of rows as step 1 left them.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    values: &'a [f64],
+    why: &'a [Option<NoValue>],
+    standing: &'a [Standing],
+    group: &'a [Group],
+}
+
+/// Step 2 of [`columns`] for a block of rows: each row's points (unrounded) and their sum.
+/// What does not score — a row not scored, a value missing, a benchmark not above 0, the
+/// slots past the group's indicators — is 0. Each slot of each row is worked out all the same,
+/// and set to 0 after as need be: no branch but the loop's.
+///
+/// `SANE`: every scoring slot turns a value of +0.0 into +0.0 points
+/// ([`Slots::zero_scores_zero`]). Where there is no value (and in rows not scored) step 1
+/// has stored +0.0, so only the slots whose benchmark is not above 0 need setting to 0, and
+/// the reasons need not be read at all.
+#[inline(always)]
+fn points_of<const C: usize, const SANE: bool>(
+    stride: usize,
+    slots: &[Vec<Slots<C>>; 2],
+    rows: Rows,
+    points: &mut [f64],
+    score: &mut [f64],
+) {
+    let Rows {
+        values,
+        why,
+        standing,
+        group,
+    } = rows;
+    let chunks = stride.div_ceil(C);
+    let rows = points
+        .chunks_exact_mut(stride)
+        .zip(values.chunks_exact(stride).zip(why.chunks_exact(stride)))
+        .zip(standing.iter().zip(group))
+        .zip(score.iter_mut());
+    for (((point_row, (value_row, why_row)), (st, g)), total) in rows {
+        let scored = matches!(st, Standing::Graded | Standing::Ungraded);
+        // Begun at +0.0: the slots past the group's indicators add +0.0, which changes it not.
+        let mut sum = 0.0;
+        // (`take(chunks)`: with the stride known, one chunk, and no loop left.)
+        for (c, s) in slots[g.index()].iter().take(chunks).enumerate() {
+            let at = c * C;
+            let len = C.min(stride - at);
+            let (mut v, mut keep) = ([0.0; C], s.keep);
+            v[..len].copy_from_slice(&value_row[at..at + len]);
+            if !SANE {
+                for k in 0..len {
+                    keep[k] &= 0u64.wrapping_sub(u64::from(scored & why_row[at + k].is_none()));
+                }
+            }
+            let mut p = [0.0; C];
+            for k in 0..C {
+                let ratio = (v[k] / s.benchmark[k]).max(0.0);
+                // `min(∞)` keeps the ratio: it is never NaN after `max(0.0)`.
+                let points = ratio.min(s.cap[k]) * s.weight[k];
+                // +0.0 where it does not score.
+                p[k] = f64::from_bits(points.to_bits() & keep[k]);
+            }
+            for &x in &p[..len] {
+                sum += x;
+            }
+            point_row[at..at + len].copy_from_slice(&p[..len]);
+        }
+        *total = sum;
+    }
+}
+
+/// `v` made `len` long, its memory kept: the elements it has stay as they are (to be
+/// overwritten), any new ones are `fill`.
+fn refill<T: Clone>(v: &mut Vec<T>, len: usize, fill: T) {
+    v.truncate(len);
+    v.resize(len, fill);
 }
 
 /// A sort key ordering scores as `b.total_cmp(&a)` does: high to low, +0.0 before −0.0.
@@ -861,13 +1090,26 @@ fn descending(v: f64) -> u64 {
 /// +0.0 comes above −0.0) — as long as every score is `cents ÷ 100` with |cents| < 2^50.
 /// Below that, distinct cents are 0.01 apart and `÷ 100` errs by less than 0.00125, so the
 /// scores are distinct and in the same order: equal keys are equal scores.
+#[derive(Clone)]
 struct Ranked {
-    members: Vec<usize>,
+    members: Vec<u32>,
     keys: Vec<i64>,
     /// Every member has its key.
     whole: bool,
     lo: i64,
     hi: i64,
+    /// The counting sort's buckets: where each key's run starts, and the rank of its score
+    /// (kept between calls for their memory only).
+    start: Vec<u32>,
+    first: Vec<u32>,
+    /// The class of each position in the order (as [`place`] bands them).
+    by_position: Vec<u32>,
+}
+
+impl Default for Ranked {
+    fn default() -> Ranked {
+        Ranked::with_capacity(0)
+    }
 }
 
 impl Ranked {
@@ -878,14 +1120,31 @@ impl Ranked {
             whole: true,
             lo: i64::MAX,
             hi: i64::MIN,
+            start: Vec::new(),
+            first: Vec::new(),
+            by_position: Vec::new(),
         }
+    }
+
+    /// No members, the memory kept.
+    fn clear(&mut self) {
+        self.members.clear();
+        self.keys.clear();
+        self.whole = true;
+        self.lo = i64::MAX;
+        self.hi = i64::MIN;
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.members.reserve(n);
+        self.keys.reserve(n);
     }
 
     /// Enterprise `i`, whose score is `cents ÷ 100`.
     #[inline]
     fn push(&mut self, i: usize, cents: f64) {
         const MOST: f64 = 1_125_899_906_842_624.0; // 2^50
-        self.members.push(i);
+        self.members.push(i as u32);
         if cents.abs() < MOST {
             let key = 2 * (cents as i64) + i64::from(cents.is_sign_positive());
             self.keys.push(key);
@@ -903,7 +1162,7 @@ impl Ranked {
 fn place(
     classes: &[ClassBand],
     score: &[f64],
-    group: &Ranked,
+    group: &mut Ranked,
     rank: &mut [u32],
     class: &mut [u32],
 ) {
@@ -916,75 +1175,93 @@ fn place(
         .map(|b| ((b.upto_pct / 100.0) * m as f64).round() as usize)
         .collect();
     let last = bounds.len().saturating_sub(1);
-    // The first band whose bound is past the position (the last if none is). With the bounds
-    // in order (as a valid scheme's are) that is how many bounds are not past it: no branch.
-    let sorted = bounds.is_sorted();
+    // The first band whose bound is past the position (the last if none is).
     let band = |pos: usize| {
-        let band = if sorted {
-            let passed: usize = bounds.iter().map(|&b| usize::from(b <= pos)).sum();
-            passed.min(last)
-        } else {
-            bounds.iter().position(|&b| pos < b).unwrap_or(last)
-        };
+        let band = bounds.iter().position(|&b| pos < b).unwrap_or(last);
         if band < classes.len() {
             band as u32
         } else {
             NONE
         }
     };
-    if group.whole && group.hi - group.lo < 2 * m as i64 + 65_536 {
-        place_by_counting(group, &band, rank, class);
+    if group.whole && group.hi - group.lo < 4 * m as i64 + 131_072 {
+        // The class of each position: the band changes only where a bound is.
+        let mut cuts: Vec<usize> = bounds.iter().copied().filter(|&b| b < m).collect();
+        cuts.push(0);
+        cuts.push(m);
+        cuts.sort_unstable();
+        cuts.dedup();
+        let by_position = &mut group.by_position;
+        by_position.clear();
+        for run in cuts.windows(2) {
+            by_position.resize(run[1], band(run[0]));
+        }
+        place_by_counting(group, rank, class);
     } else {
         place_by_sorting(score, &group.members, &band, rank, class);
     }
 }
 
 /// [`place`] by a counting sort on the keys, one bucket per key from the best down: a pass
-/// to count, one to add up, one to place each enterprise in the population's order.
-fn place_by_counting(
-    group: &Ranked,
-    band: &impl Fn(usize) -> u32,
-    rank: &mut [u32],
-    class: &mut [u32],
-) {
-    let hi = group.hi;
-    let buckets = (hi - group.lo + 1) as usize;
-    let mut start = vec![0u32; buckets + 1];
-    for &key in &group.keys {
-        start[(hi - key) as usize + 1] += 1;
+/// to count, one to add up, one to place each enterprise in the population's order (its
+/// class read off [`Ranked::by_position`]).
+fn place_by_counting(group: &mut Ranked, rank: &mut [u32], class: &mut [u32]) {
+    let Ranked {
+        members,
+        keys,
+        hi,
+        lo,
+        start,
+        first,
+        by_position,
+        ..
+    } = group;
+    let hi = *hi;
+    // A key's bucket, from the best down: half its distance from the best, rounded up. The
+    // keys of scores other than 0 are all odd (above 0) or all even (below), so one bucket
+    // each; +0.0 and −0.0 (keys 1 and 0) get two, side by side.
+    let bucket = |key: i64| ((hi - key + 1) >> 1) as usize;
+    let buckets = bucket(*lo) + 1;
+    start.clear();
+    start.resize(buckets + 1, 0);
+    for &key in keys.iter() {
+        start[bucket(key) + 1] += 1;
     }
     for b in 1..=buckets {
         start[b] += start[b - 1];
     }
-    // A score's rank: 1 + how many are strictly higher. +0.0 and −0.0 (the only two buckets
-    // of one score, side by side) are equal.
-    let mut first = vec![0u32; buckets];
-    for b in 0..buckets {
-        let same = b > 0 && (hi - b as i64) >> 1 == (hi - b as i64 + 1) >> 1;
-        first[b] = if same { first[b - 1] } else { start[b] + 1 };
+    // A score's rank: 1 + how many are strictly higher. −0.0 ranks with +0.0.
+    first.clear();
+    first.extend(start[..buckets].iter().map(|&s| s + 1));
+    if *lo <= 0 && hi >= 1 {
+        first[bucket(0)] = first[bucket(1)];
     }
-    for (&i, &key) in group.members.iter().zip(&group.keys) {
-        let b = (hi - key) as usize;
+    for (&i, &key) in members.iter().zip(keys.iter()) {
+        let b = bucket(key);
         let pos = start[b];
         start[b] += 1;
-        rank[i] = first[b];
-        class[i] = band(pos as usize);
+        rank[i as usize] = first[b];
+        class[i as usize] = by_position[pos as usize];
     }
 }
 
 /// [`place`] by sorting (score, index) keys: for any scores at all.
 fn place_by_sorting(
     score: &[f64],
-    members: &[usize],
+    members: &[u32],
     band: &impl Fn(usize) -> u32,
     rank: &mut [u32],
     class: &mut [u32],
 ) {
-    let mut order: Vec<(u64, usize)> = members.iter().map(|&i| (descending(score[i]), i)).collect();
+    let mut order: Vec<(u64, u32)> = members
+        .iter()
+        .map(|&i| (descending(score[i as usize]), i))
+        .collect();
     order.sort_unstable();
     let mut r = 0;
     let mut previous = f64::NAN;
     for (pos, &(_, i)) in order.iter().enumerate() {
+        let i = i as usize;
         // Sorted high to low: a new score starts a new rank at its position.
         if pos == 0 || previous > score[i] {
             r = pos + 1;
@@ -1456,6 +1733,176 @@ points = 3
     }
 
     #[test]
+    fn a_table_scored_into_again_is_the_table_scored_afresh() {
+        // Filled first from a larger population under another scheme (wider rows, other
+        // benchmarks and flags), then scored into again: every column as a new table's.
+        let scheme = Scheme::from_toml(SCHEME).unwrap();
+        let mut wide = scheme.clone();
+        wide.indicators.push(IndicatorDef {
+            name: "全员劳动生产率".into(),
+            numerator: ValueAdded,
+            denominator: Employees,
+            weight: 10.0,
+            benchmark: Benchmark::Average { times: 1.0 },
+            cap: None,
+        });
+        wide.missing = Missing::Ungraded;
+        let big: Vec<Enterprise> = (0..3_000)
+            .map(|i| {
+                let mut e = firm(
+                    (i % 71) as f64 * 20_000.0,
+                    (1 + i % 11) as f64,
+                    (i % 53) as f64 * 1e5,
+                    (1 + i % 5) as f64 * 10.0,
+                );
+                e.data.set(Employees, Some((5 + i % 40) as f64));
+                e.above_scale = i % 3 != 0;
+                e.exempt = (i % 40 == 0).then(|| "在建".to_string());
+                if i % 17 == 0 {
+                    e.data.set(Energy, None);
+                }
+                if i % 9 == 0 {
+                    e.flags.push("省级以上研发机构".into());
+                }
+                e
+            })
+            .collect();
+        let small: Vec<Enterprise> = (0..700)
+            .map(|i| {
+                let mut e = firm(
+                    (i % 29) as f64 * 45_000.0,
+                    (1 + i % 7) as f64,
+                    (i % 31) as f64 * 2e5,
+                    (1 + i % 3) as f64 * 10.0,
+                );
+                e.above_scale = i % 4 != 0;
+                if i % 13 == 0 {
+                    e.data.set(Land, None);
+                }
+                e
+            })
+            .collect();
+        for missing in [Missing::Zero, Missing::Ungraded] {
+            let scheme = Scheme {
+                missing,
+                ..scheme.clone()
+            };
+            let mut table = score_table(&wide, &big);
+            assert_eq!(table.len(), big.len());
+            score_table_into(&scheme, &small, &mut table);
+            let fresh = score_table(&scheme, &small);
+            assert!(table == fresh, "{missing:?}");
+            // To the bit (`Debug` writes every float exactly, −0.0 too).
+            assert_eq!(format!("{table:?}"), format!("{fresh:?}"));
+            let explained: Vec<MuResult> = (0..small.len())
+                .map(|i| table.result(&scheme, &small, i))
+                .collect();
+            assert_eq!(
+                format!("{explained:?}"),
+                format!("{:?}", reference(&scheme, &small))
+            );
+            // And into an empty table, and again into the same.
+            let mut again = ScoreTable::new();
+            score_table_into(&scheme, &small, &mut again);
+            score_table_into(&scheme, &small, &mut again);
+            assert_eq!(format!("{again:?}"), format!("{fresh:?}"));
+        }
+    }
+
+    #[test]
+    fn an_average_of_negative_zeros_is_negative_zero_as_a_plain_sum_is() {
+        // 单位能耗增加值 is averaged: every value −0.0 ÷ energy = −0.0, some enterprises
+        // without energy (not counted), some exempt. A plain sum of −0.0s is −0.0, and so is
+        // the benchmark; with one +0.0 among them it is +0.0.
+        let scheme = Scheme::from_toml(SCHEME).unwrap();
+        let mut pop: Vec<Enterprise> = (0..40)
+            .map(|i| firm(1e6, 10.0, -0.0, 1.0 + i as f64))
+            .collect();
+        pop[0].data.set(Energy, None);
+        pop[5].data.set(Energy, None);
+        pop[7].exempt = Some("在建".into());
+        for missing in [Missing::Zero, Missing::Ungraded] {
+            let scheme = Scheme {
+                missing,
+                ..scheme.clone()
+            };
+            let table = score_table(&scheme, &pop);
+            assert_eq!(
+                table.benchmarks(Group::Above)[1].to_bits(),
+                (-0.0f64).to_bits()
+            );
+            assert_eq!(
+                format!("{:?}", score(&scheme, &pop)),
+                format!("{:?}", reference(&scheme, &pop))
+            );
+            let mut one_positive = pop.clone();
+            one_positive[20].data.set(ValueAdded, Some(0.0));
+            let table = score_table(&scheme, &one_positive);
+            assert_eq!(
+                table.benchmarks(Group::Above)[1].to_bits(),
+                0.0f64.to_bits()
+            );
+            assert_eq!(
+                format!("{:?}", score(&scheme, &one_positive)),
+                format!("{:?}", reference(&scheme, &one_positive))
+            );
+        }
+    }
+
+    #[test]
+    fn a_scheme_not_checked_is_scored_as_the_reference_does() {
+        // Weights of ∞, below 0 and NaN, caps below 0, −0.0 and NaN, a benchmark below 0: what
+        // `Scheme::problems` refuses, but `score` takes all the same. Where there is no value
+        // the points are +0.0 all the same, not NaN or −0.0.
+        let base = Scheme::from_toml(SCHEME).unwrap();
+        let odd: [(f64, Option<f64>); 6] = [
+            (f64::INFINITY, None),
+            (-3.0, Some(2.0)),
+            (f64::NAN, None),
+            (5.0, Some(-1.0)),
+            (5.0, Some(-0.0)),
+            (5.0, Some(f64::NAN)),
+        ];
+        let mut pop: Vec<Enterprise> = (0..60)
+            .map(|i| {
+                firm(
+                    (i % 7) as f64 * 1e5,
+                    1.0 + (i % 3) as f64,
+                    1e6,
+                    1.0 + i as f64,
+                )
+            })
+            .collect();
+        pop[3].data.set(Tax, None);
+        pop[4].data.set(Energy, None);
+        pop[9].exempt = Some("在建".into());
+        pop[11].data.set(Land, Some(0.0));
+        for (weight, cap) in odd {
+            for missing in [Missing::Zero, Missing::Ungraded] {
+                let mut scheme = base.clone();
+                scheme.missing = missing;
+                scheme.indicators[0].weight = weight;
+                scheme.indicators[0].cap = cap;
+                scheme.small[0].benchmark = Benchmark::Fixed { value: -1.0 };
+                assert_eq!(
+                    format!("{:?}", score(&scheme, &pop)),
+                    format!("{:?}", reference(&scheme, &pop)),
+                    "{weight} {cap:?} {missing:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn each_field_is_read_from_its_place() {
+        for (i, f) in DataField::ALL.into_iter().enumerate() {
+            assert_eq!(f.index(), i);
+            let data = YearData::default().with(f, i as f64);
+            assert_eq!(data.0[i], Some(i as f64));
+        }
+    }
+
+    #[test]
     fn round_rounds_as_f64_round_does() {
         let whole = 4_503_599_627_370_496.0; // 2^52
         let edges = [
@@ -1609,7 +2056,7 @@ points = 3
                 if band < classes.len() { band as u32 } else { NONE }
             };
             let (mut rank, mut class) = (vec![0; m], vec![NONE; m]);
-            place(&classes, &score, &group, &mut rank, &mut class);
+            place(&classes, &score, &mut group, &mut rank, &mut class);
             let (mut rank_sorted, mut class_sorted) = (vec![0; m], vec![NONE; m]);
             place_by_sorting(&score, &group.members, &band, &mut rank_sorted, &mut class_sorted);
             prop_assert_eq!(rank, rank_sorted);
