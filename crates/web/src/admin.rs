@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
-use crate::conflict::{Conflict, pair};
+use crate::conflict::{Conflict, pair, side_by_side};
 use crate::error::{AppError, PathOr404};
 use crate::form::parse_body;
 use crate::views::{Opt, html};
@@ -748,12 +748,7 @@ async fn stale_user(
         String::new(),
     )
     .await?;
-    let pairs = page
-        .shown(&page.form)
-        .into_iter()
-        .zip(page.shown(&latest))
-        .map(|((label, mine), (_, theirs))| pair(label, mine, theirs))
-        .collect::<Vec<_>>();
+    let pairs = side_by_side(page.shown(&page.form), page.shown(&latest));
     page.conflict = Some(
         Conflict::load(
             &state.store,

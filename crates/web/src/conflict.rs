@@ -60,6 +60,15 @@ pub fn pair(label: &str, mine: impl AsRef<str>, theirs: impl AsRef<str>) -> Pair
     )
 }
 
+/// A form's fields as shown for the user's values and for the latest version (the same labels
+/// in the same order), paired field by field.
+pub fn side_by_side<L: AsRef<str>>(mine: Vec<(L, String)>, theirs: Vec<(L, String)>) -> Vec<Pair> {
+    mine.into_iter()
+        .zip(theirs)
+        .map(|((label, mine), (_, theirs))| pair(label.as_ref(), mine, theirs))
+        .collect()
+}
+
 impl Conflict {
     /// The comparison of the user's values with the latest version of `entity` `id`: only
     /// differing fields are kept; an empty value reads "（空）".

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
-use crate::conflict::{Conflict, pair};
+use crate::conflict::{Conflict, side_by_side};
 use crate::error::{AppError, PathOr404};
 use crate::form::parse_body;
 use crate::project::today;
@@ -466,12 +466,7 @@ async fn stale_item(
         String::new(),
     )
     .await?;
-    let pairs = page
-        .shown(&page.form)
-        .into_iter()
-        .zip(page.shown(&latest))
-        .map(|((label, mine), (_, theirs))| pair(label, mine, theirs))
-        .collect::<Vec<_>>();
+    let pairs = side_by_side(page.shown(&page.form), page.shown(&latest));
     page.conflict = Some(
         Conflict::load(
             &state.store,

@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
-use crate::conflict::{Conflict, pair};
+use crate::conflict::{Conflict, pair, side_by_side};
 use crate::error::{ApiError, AppError, PathOr404};
 use crate::form::{parse_body, parse_query};
 use crate::views::html;
@@ -1127,12 +1127,7 @@ pub async fn update_improvement(
         .await?;
         let latest = page.improvement.as_ref().map(|i| page.action(i));
         if let Some(latest) = latest {
-            let pairs = page
-                .action_fields(&f)
-                .into_iter()
-                .zip(page.action_fields(&latest))
-                .map(|((label, mine), (_, theirs))| pair(label, mine, theirs))
-                .collect::<Vec<_>>();
+            let pairs = side_by_side(page.action_fields(&f), page.action_fields(&latest));
             page.conflict = Some(
                 Conflict::load(
                     &state.store,

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
-use crate::conflict::{Conflict, pair};
+use crate::conflict::{Conflict, side_by_side};
 use crate::error::{AppError, PathOr404};
 use crate::form::{parse_body, parse_query};
 use crate::views::{Lookups, Opt, ProjectView, html};
@@ -1063,11 +1063,7 @@ async fn stale_save(
         String::new(),
     );
     let mut page = project_form(state, user, lookups, input, &[], editing, String::new());
-    let pairs = page
-        .shown_fields()
-        .into_iter()
-        .zip(theirs.shown_fields())
-        .map(|((label, mine), (_, theirs))| pair(&label, mine, theirs));
+    let pairs = side_by_side(page.shown_fields(), theirs.shown_fields());
     page.conflict = Some(
         Conflict::load(
             &state.store,
