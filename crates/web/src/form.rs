@@ -40,6 +40,13 @@ pub fn version_for(body: &[u8], key: &str) -> Option<i64> {
         .and_then(|(_, v)| v.trim().parse().ok())
 }
 
+/// The `version` a form was read at (0 when the form carries none, which no record has).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct VersionForm {
+    pub version: i64,
+}
+
 pub fn parse_query<T: DeserializeOwned>(query: Option<&str>) -> Result<T, AppError> {
     parse_pairs(query.unwrap_or("").as_bytes())
 }

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
 use crate::conflict::{Conflict, side_by_side};
 use crate::error::{AppError, PathOr404};
-use crate::form::{parse_body, parse_query};
+use crate::form::{VersionForm, body_bytes, parse_body, parse_pairs, parse_query};
 use crate::views::{Lookups, Opt, ProjectView, html};
 use askama::Template;
 use axum::body::Body;
@@ -990,14 +990,6 @@ pub async fn edit_form(
     )))
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct UpdateForm {
-    #[serde(flatten)]
-    input: ProjectInput,
-    version: i64,
-}
-
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -1006,7 +998,12 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let current = state.store.get_project(&user.viewer, id).await?;
     require_editor(&user)?;
-    let UpdateForm { mut input, version } = parse_body(req).await?;
+    // Read as two structs rather than one with `#[serde(flatten)]`: through a flattened
+    // struct a list field sent once (`lists=5:2023`, one flag) arrives as a string, not a list,
+    // and the whole form would be refused.
+    let body = body_bytes(req).await?;
+    let mut input: ProjectInput = parse_pairs(&body)?;
+    let VersionForm { version } = parse_pairs(&body)?;
     // The stage is changed through the stage dialog, never through the form.
     input.stage = current.stage.clone();
     input.stage_date = current.stage_date.clone();

@@ -247,6 +247,53 @@ async fn editing_a_project_saves_at_the_current_version_and_refuses_a_stale_one(
     );
 }
 
+/// The edit form of a project on one list with one flag sends `lists` and `flags` once each,
+/// as a browser does; a save must read them as lists of one, not refuse the form.
+#[tokio::test]
+async fn a_project_on_one_list_with_one_flag_saves_from_the_form() {
+    let app = TestApp::spawn().await;
+    let mut office = app.login_as("office").await;
+    let project = app.fx.project(WX_ROBOT).clone();
+    let list = format!("{}:2024", app.fx.list.id);
+    let form = with(
+        project_form(WX_ROBOT, &project.district_code),
+        &[("version", "1"), ("lists", &list), ("flags", "global500")],
+    );
+    let resp = office
+        .post_pairs(&format!("/projects/{}", project.id), &form)
+        .await;
+    resp.assert_status(StatusCode::SEE_OTHER);
+    let viewer = app.viewer_of("office").await;
+    let lists = app
+        .store
+        .project_lists(&viewer, project.id)
+        .await
+        .expect("the project's lists");
+    assert_eq!(
+        lists
+            .iter()
+            .map(|l| (l.list_id, l.year))
+            .collect::<Vec<_>>(),
+        [(app.fx.list.id, 2024)]
+    );
+    let saved = app.project_now(project.id).await;
+    assert_eq!(saved.flags, "global500", "{saved:?}");
+
+    // And the edit form shows it back with the one list and flag checked; saving it unchanged
+    // (every field as the browser sends it) is accepted too.
+    let edit = office.get(&format!("/projects/{}/edit", project.id)).await;
+    let again = with(form, &[("version", "2")]);
+    assert!(
+        edit.text.contains(r#"name="version" value="2""#),
+        "{}",
+        edit.text
+    );
+    office
+        .post_pairs(&format!("/projects/{}", project.id), &again)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
 async fn the_detail_page_shows_a_project_with_the_names_of_what_it_refers_to() {
     let app = TestApp::spawn().await;
