@@ -457,11 +457,13 @@ async fn stale_indicator(
         .iter()
         .find(|i| i.name == form.name.trim())
         .ok_or(AppError::NotFound)?;
+    // Each row names the indicator: the page lists several, each with its own row form.
+    let label = |field: &str| format!("{}·{field}", latest.name);
     let pairs = [
-        pair("省定目标", &form.target, &latest.target),
-        pair("完成", &form.actual, &latest.actual),
+        pair(&label("省定目标"), &form.target, &latest.target),
+        pair(&label("完成"), &form.actual, &latest.actual),
         pair(
-            "统计至",
+            &label("统计至"),
             &form.month,
             latest.as_of.clone().unwrap_or_default(),
         ),

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{Chrome, CurrentUser};
-use crate::conflict::{Conflict, pair};
+use crate::conflict::{Conflict, side_by_side};
 use crate::error::{ApiError, AppError, PathOr404};
 use crate::form::{parse_body, parse_query};
 use crate::progress::this_month;
@@ -229,6 +229,23 @@ impl FiguresForm {
     }
 }
 
+/// A month's figures as the conflict table shows them, in the form's order and units.
+fn figure_fields(f: &PlatformFigures, enclave: bool) -> Vec<(&'static str, String)> {
+    let wan = |yuan: i64| Yuan(yuan).wan_text();
+    let mut fields = vec![
+        ("固定资产投资（万元）", wan(f.fixed_asset_investment)),
+        ("规上工业总产值（万元）", wan(f.industrial_output)),
+        ("引进项目（个）", f.projects.to_string()),
+        ("引进项目总投资（万元）", wan(f.projects_investment)),
+        ("税收（万元）", wan(f.tax)),
+    ];
+    if enclave {
+        fields.push(("产值分成实到（万元）", wan(f.output_arrived)));
+        fields.push(("税收分成实到（万元）", wan(f.tax_arrived)));
+    }
+    fields
+}
+
 /// `POST /platforms/{id}/figures`: a month's year-to-date figures, against the version read of
 /// that month (`version_YYYY-MM`); a refusal keeps what was typed, a stale save shows both.
 pub async fn set_figures(
@@ -264,39 +281,13 @@ pub async fn set_figures(
     });
     let status = match (e, latest) {
         (StoreError::Conflict(_), Some(latest)) => {
-            let wan = |yuan: i64| Yuan(yuan).wan_text();
-            let f = &latest.figures;
-            let mut pairs = vec![
-                pair(
-                    "固定资产投资（万元）",
-                    &form.fixed_asset_investment,
-                    wan(f.fixed_asset_investment),
-                ),
-                pair(
-                    "规上工业总产值（万元）",
-                    &form.industrial_output,
-                    wan(f.industrial_output),
-                ),
-                pair("引进项目（个）", &form.projects, f.projects.to_string()),
-                pair(
-                    "引进项目总投资（万元）",
-                    &form.projects_investment,
-                    wan(f.projects_investment),
-                ),
-                pair("税收（万元）", &form.tax, wan(f.tax)),
-            ];
-            if page.p.kind == "enclave" {
-                pairs.push(pair(
-                    "产值分成实到（万元）",
-                    &form.output_arrived,
-                    wan(f.output_arrived),
-                ));
-                pairs.push(pair(
-                    "税收分成实到（万元）",
-                    &form.tax_arrived,
-                    wan(f.tax_arrived),
-                ));
-            }
+            // The figures as they would be stored (a blank is 0), so only real differences show.
+            let enclave = page.p.kind == "enclave";
+            let mine = form.figures().map(|(_, f)| f).unwrap_or_default();
+            let pairs = side_by_side(
+                figure_fields(&mine, enclave),
+                figure_fields(&latest.figures, enclave),
+            );
             page.conflict = Some(
                 Conflict::load(
                     &state.store,

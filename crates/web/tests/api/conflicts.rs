@@ -275,7 +275,7 @@ async fn a_stale_indicator_keeps_the_users_figures_and_one_button_saves_them() {
     let stale = office.post_pairs(&path, &form("11080", "1")).await;
     stale.assert_status(StatusCode::CONFLICT);
     assert_eq!(
-        compared(&stale.text, "完成"),
+        compared(&stale.text, "财政援助资金·完成"),
         ("11080".into(), "10500".into())
     );
     assert!(stale.text.contains("以我填写的内容保存"), "{}", stale.text);

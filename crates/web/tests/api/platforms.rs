@@ -52,6 +52,26 @@ async fn an_enclave_is_registered_and_its_figures_read_with_yoy_and_settlement()
     assert!(wrong.text.contains("固定资产投资"));
     let stale = office.post_form(&figures, &file("2024-11", "1", "0")).await;
     stale.assert_status(StatusCode::CONFLICT);
+    // Only the figures that differ as stored are compared: a blank is 0, "222000.00" is 222000.
+    let mut retyped = file("2024-11", "1", "");
+    retyped[2] = ("industrial_output", "222000.00");
+    let stale = office.post_form(&figures, &retyped).await;
+    stale.assert_status(StatusCode::CONFLICT);
+    assert!(
+        stale
+            .text
+            .contains(r#"<td class="mine">1</td><td class="theirs">134000</td>"#)
+            && stale
+                .text
+                .contains(r#"<td class="mine">0</td><td class="theirs">7000</td>"#),
+        "{}",
+        stale.text
+    );
+    assert!(
+        !stale.text.contains("规上工业总产值（万元）</th>") && !stale.text.contains("（空）"),
+        "equal figures are not listed as differences: {}",
+        stale.text
+    );
 
     let token = app.api_token_for("office").await;
     let page = app
