@@ -71,6 +71,7 @@ pub struct ProgrammeFilter {
     /// The programmes' year (default: the latest year with programmes).
     pub year: Option<i64>,
     /// aid_xinjiang, aid_qinghai, east_west, mountain_sea, interprovincial.
+    #[param(schema_with = crate::openapi::programme_kind_code)]
     pub kind: Option<String>,
     /// Read statuses at this month, YYYY-MM (default: now, or the year's December once over).
     pub month: Option<String>,

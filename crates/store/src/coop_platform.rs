@@ -93,8 +93,10 @@ pub struct PlatformFilter {
     /// Default: the year now.
     pub year: Option<i64>,
     /// Year to date up to this month (default 12, or the month now in the current year).
+    #[param(minimum = 1, maximum = 12)]
     pub month: Option<i64>,
     /// platform or enclave.
+    #[param(schema_with = crate::openapi::platform_kind_code)]
     pub kind: Option<String>,
 }
 

@@ -137,6 +137,7 @@ pub struct KeyItemFilter {
     /// Lead unit id.
     pub unit: Option<i64>,
     /// not_started, in_progress, done, lagging (or 未启动/推进中/已完成/滞后).
+    #[param(schema_with = crate::openapi::item_status_code)]
     pub status: Option<String>,
     /// Words in the title or target.
     pub q: Option<String>,

@@ -21,6 +21,7 @@ pub mod import;
 pub mod key_item;
 mod key_item_import;
 pub mod mujun_results;
+pub mod openapi;
 pub mod progress;
 pub mod project;
 mod records;

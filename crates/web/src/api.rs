@@ -187,6 +187,7 @@ pub struct ProjectUpdate {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TransitionRequest {
     /// Target stage code: negotiating, signed, started, completed, producing, full_production, terminated.
+    #[schema(schema_with = hezuo_store::openapi::stage_code)]
     pub to: String,
     /// YYYY-MM-DD; not in the future, not before the previous change.
     pub date: String,
@@ -255,7 +256,10 @@ fn require_editor(user: &CurrentUser) -> Result<(), ApiError> {
 }
 
 /// Create a project.
-#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects",
+    request_body(content = ProjectInput, example = json!({"name": "长三角新材料产业园项目", "kind": "industrial", "stage": "signed",
+        "stage_date": "2024-03-05", "signed_on": "2024-03-05", "investor": "上海某新材料有限公司", "currency": "CNY",
+        "investment_wan": "52000", "origin": "shanghai", "district_code": "330502", "land_mu": "120"})),
     responses((status = 201, description = "已创建", body = ProjectRow), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权进行此操作", body = ErrorBody),
         (status = 409, description = "版本已过期或与现有记录冲突", body = ErrorBody), (status = 422, description = "内容未通过校验", body = ErrorBody)))]
 async fn create_project(
@@ -276,7 +280,10 @@ async fn create_project(
 }
 
 /// Update a project's fields (not its stage) at a known version.
-#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)), request_body = ProjectUpdate,
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
+    request_body(content = ProjectUpdate, example = json!({"version": 1, "name": "长三角新材料产业园项目（二期）", "kind": "industrial",
+        "signed_on": "2024-03-05", "investor": "上海某新材料有限公司", "currency": "CNY", "investment_wan": "60000",
+        "origin": "shanghai", "district_code": "330502", "land_mu": "150"})),
     responses((status = 200, description = "成功", body = ProjectRow), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权进行此操作", body = ErrorBody),
         (status = 404, description = "不存在或不在权限范围内", body = ErrorBody), (status = 409, description = "版本已过期或与现有记录冲突", body = ErrorBody), (status = 422, description = "内容未通过校验", body = ErrorBody)))]
 async fn update_project(

@@ -22,9 +22,11 @@ pub const PROVINCE_COMPLETION: &str = "investment_completion";
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
-    /// The year (required).
+    /// The year (required; 2000–2100).
+    #[param(required = true, minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// Count January through this month (default 12).
+    #[param(minimum = 1, maximum = 12)]
     pub month: Option<u32>,
     /// District code (330502 …).
     pub district: Option<String>,
