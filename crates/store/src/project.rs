@@ -346,6 +346,39 @@ fn order_by(f: &ProjectFilter) -> String {
     format!(" ORDER BY {column} {dir}, p.id {dir}")
 }
 
+/// Whether the list's totals can be read from `project_totals`: `Some(None)` for the whole
+/// city, `Some(Some(code))` for one district, `None` when another filter or scope narrows the
+/// rows (they are then counted).
+fn kept_totals(viewer: &Viewer, f: &ProjectFilter) -> Option<Option<String>> {
+    let blank = |o: &Option<String>| o.as_deref().is_none_or(|s| s.trim().is_empty());
+    let narrowed = !blank(&f.stage)
+        || f.platform.is_some()
+        || f.tier.is_some()
+        || f.industry.is_some()
+        || f.chain.is_some()
+        || f.list.is_some()
+        || f.year.is_some()
+        || f.leader.is_some()
+        || !blank(&f.origin)
+        || !blank(&f.kind)
+        || !blank(&f.flag)
+        || !blank(&f.q);
+    if narrowed {
+        return None;
+    }
+    let asked = f
+        .district
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    match (viewer.project_scope(), asked) {
+        (ProjectScope::City, asked) => Some(asked.map(str::to_string)),
+        (ProjectScope::District(own), None) => Some(Some(own)),
+        (ProjectScope::District(own), Some(code)) if code == own => Some(Some(own)),
+        _ => None,
+    }
+}
+
 /// What a project write needs to refer to, checked against the dictionaries before writing.
 struct Placement<'a> {
     district: &'a str,
@@ -362,10 +395,27 @@ impl Store {
         push_scope(&mut wher, viewer);
         push_filters(&mut wher, f);
 
-        let mut totals = Sql::new(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(p.investment_cny), 0) AS BIGINT) FROM projects p",
-        );
-        totals.append(&wher);
+        let totals = match kept_totals(viewer, f) {
+            // The triggers' per-district totals (migration 0015) answer the unfiltered list of
+            // the city or a district without reading its rows.
+            Some(district) => {
+                let mut sql = Sql::new(
+                    "SELECT CAST(COALESCE(SUM(t.projects), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(t.investment_cny), 0) AS BIGINT) FROM project_totals t",
+                );
+                if let Some(code) = district {
+                    sql.push(" WHERE t.district_code = ").bind_text(code);
+                }
+                sql
+            }
+            None => {
+                let mut sql = Sql::new(
+                    "SELECT COUNT(*), CAST(COALESCE(SUM(p.investment_cny), 0) AS BIGINT) FROM projects p",
+                );
+                sql.append(&wher);
+                sql
+            }
+        };
         let row = totals.query().fetch_one(&self.pool).await?;
         let (total, total_investment_cny): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
 

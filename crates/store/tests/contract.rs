@@ -67,3 +67,5 @@ mod stages;
 mod stats;
 #[path = "contract/summaries.rs"]
 mod summaries;
+#[path = "contract/totals.rs"]
+mod totals;
