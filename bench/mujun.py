@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""亩均效益评价 in pandas: the peer of `hezuo_domain::mujun::score_table()` for `hezuo-bench-mujun`.
+"""亩均效益评价 in pandas: the peer of `hezuo_domain::mujun::score_columns_into()` for `hezuo-bench-mujun`.
 
 Loads the population CSV and the scheme TOML that `hezuo-bench-mujun` wrote (not timed),
 scores the population under the scheme with the same semantics as the Rust function (the
-columns `score_table()` gives too: state, score, rank, class, managed-as class and each
+columns its `ScoreTable` gives too: state, score, rank, class, managed-as class and each
 indicator's points per enterprise), times the scoring (warm-ups, then `--runs` timed runs),
 writes the last run's results as CSV for the Rust side to compare, and prints the timings as
 one JSON line.

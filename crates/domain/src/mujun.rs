@@ -299,8 +299,8 @@ impl NoValue {
     }
 }
 
-/// Why numerator ÷ denominator has no value, if it has none.
-#[inline]
+/// Why numerator ÷ denominator has no value, if it has none (for the tests' reference).
+#[cfg(test)]
 fn no_value(num: Option<f64>, den: Option<f64>) -> Option<NoValue> {
     match (num, den) {
         (Some(_), Some(d)) if d > 0.0 => None,
@@ -437,12 +437,142 @@ struct Scratch {
     adjusted: Vec<(u32, u32)>,
     /// Per group, the graded enterprises and their keys, and the counting sort's buckets.
     ranked: [Ranked; 2],
+    /// The enterprises as columns, for [`score_table_into`].
+    population: Population,
 }
 
 impl ScoreTable {
     /// An empty table, to be scored into with [`score_table_into`].
     pub fn new() -> ScoreTable {
         ScoreTable::default()
+    }
+}
+
+/// A population laid out as columns, as a data frame holds it: one column of figures per
+/// field, and whether each is reported; each enterprise's group, exemption and flags — to be
+/// scored by [`score_columns_into`], as often as the scheme or the caller likes, without
+/// reading the enterprises again (a 200-byte [`Enterprise`] record is read whole; scoring
+/// reads only the columns it divides). Built from `&[Enterprise]`
+/// ([`Population::from_enterprises`], or [`Population::fill`] to reuse one's memory).
+#[derive(Clone, Default)]
+pub struct Population {
+    len: usize,
+    above: Vec<bool>,
+    /// Index into `reasons`, or NONE when not exempt.
+    exempt: Vec<u32>,
+    /// The exemption reasons enterprises are flagged with, each once.
+    reasons: Vec<String>,
+    /// Per field (in [`DataField::ALL`]'s order), each enterprise's figure, 0 where it is not
+    /// reported (`missing` says which); past the last enterprise, 0 up to a whole number of
+    /// [`BLOCK`]s.
+    figures: [Vec<f64>; 9],
+    /// Per enterprise, bit `f` set where field `f` is not reported (padded as `figures`, every
+    /// bit set).
+    missing: Vec<u16>,
+    /// (enterprise, flag) for each flag of each enterprise, in order; the flag as an index into
+    /// `flag_names`.
+    flags: Vec<(u32, u32)>,
+    /// The flags enterprises carry, each once.
+    flag_names: Vec<String>,
+}
+
+impl Population {
+    /// No enterprises.
+    pub fn new() -> Population {
+        Population::default()
+    }
+
+    /// The enterprises as columns.
+    pub fn from_enterprises(population: &[Enterprise]) -> Population {
+        let mut columns = Population::new();
+        columns.fill(population);
+        columns
+    }
+
+    /// The enterprises as columns, replacing what it held, its memory kept.
+    pub fn fill(&mut self, population: &[Enterprise]) {
+        let n = population.len();
+        let padded = n.div_ceil(BLOCK) * BLOCK;
+        self.len = n;
+        refill(&mut self.above, n, false);
+        refill(&mut self.exempt, n, NONE);
+        refill(&mut self.missing, padded, u16::MAX);
+        for column in &mut self.figures {
+            refill(column, padded, 0.0);
+        }
+        self.reasons.clear();
+        self.flags.clear();
+        self.flag_names.clear();
+        let mut reasons = Names::default();
+        let mut flag_names = Names::default();
+        for (i, e) in population.iter().enumerate() {
+            self.above[i] = e.above_scale;
+            self.exempt[i] = match &e.exempt {
+                Some(reason) => reasons.index(&mut self.reasons, reason),
+                None => NONE,
+            };
+            let mut missing = 0;
+            for (f, figure) in e.data.0.iter().enumerate() {
+                self.figures[f][i] = figure.unwrap_or(0.0);
+                missing |= u16::from(figure.is_none()) << f;
+            }
+            self.missing[i] = missing;
+            for flag in &e.flags {
+                let f = flag_names.index(&mut self.flag_names, flag);
+                self.flags.push((i as u32, f));
+            }
+        }
+        for column in &mut self.figures {
+            column[n..].fill(0.0);
+        }
+        self.missing[n..].fill(u16::MAX);
+    }
+
+    /// Enterprises.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The index of a flag in `flag_names`, if any enterprise carries it.
+    fn flag_index(&self, name: &str) -> Option<u32> {
+        self.flag_names
+            .iter()
+            .position(|f| f == name)
+            .map(|f| f as u32)
+    }
+}
+
+/// Names given indices in the order first seen: a look-up by hash once there are many.
+#[derive(Default)]
+struct Names {
+    by_name: std::collections::HashMap<String, u32>,
+}
+
+impl Names {
+    /// `name`'s index in `names`, appended if new.
+    fn index(&mut self, names: &mut Vec<String>, name: &str) -> u32 {
+        const FEW: usize = 16;
+        if names.len() <= FEW {
+            if let Some(i) = names.iter().position(|x| x == name) {
+                return i as u32;
+            }
+        } else if let Some(&i) = self.by_name.get(name) {
+            return i;
+        }
+        names.push(name.to_string());
+        if names.len() > FEW {
+            if self.by_name.is_empty() {
+                self.by_name = names.iter().cloned().zip(0..).collect();
+            } else {
+                self.by_name
+                    .insert(name.to_string(), names.len() as u32 - 1);
+            }
+        }
+        names.len() as u32 - 1
     }
 }
 
@@ -642,14 +772,9 @@ impl ScoreTable {
 /// and, once the benchmarks are known, how it scores.
 #[derive(Clone, Copy)]
 struct Slots<const C: usize> {
-    /// Read as `data[field.index()]` (`field as usize`): the compiler knows a field's number
-    /// is below 9 and checks no bounds.
     num: [DataField; C],
     den: [DataField; C],
     used: [bool; C],
-    /// Every slot is used.
-    full: bool,
-    averaged: [bool; C],
     /// A benchmark above 0: the indicator scores.
     live: [bool; C],
     /// All ones where `live`, else 0: the bits of its points kept.
@@ -682,8 +807,6 @@ impl<const C: usize> Slots<C> {
                     num: [DataField::Tax; C],
                     den: [DataField::Tax; C],
                     used: [false; C],
-                    full: false,
-                    averaged: [false; C],
                     live: [false; C],
                     keep: [0; C],
                     benchmark: [1.0; C],
@@ -694,9 +817,7 @@ impl<const C: usize> Slots<C> {
                     s.num[k] = d.numerator;
                     s.den[k] = d.denominator;
                     s.used[k] = true;
-                    s.averaged[k] = matches!(d.benchmark, Benchmark::Average { .. });
                 }
-                s.full = s.used.iter().all(|&u| u);
                 s
             })
             .collect()
@@ -707,9 +828,60 @@ impl<const C: usize> Slots<C> {
 /// registers (rows of up to `CHUNK` slots are one chunk of exactly their stride).
 const CHUNK: usize = 8;
 
+/// Rows handled together in steps 1 and 2, each block finished while it is in cache. The
+/// columns of a [`Population`]'s figures are as long as a whole number of blocks.
+const BLOCK: usize = 1024;
+
+/// The figures of a block's rows that a slot divides: numerator and denominator as columns of
+/// the block (a slot that reads nothing divides a column of 0 by a column of 1), and the bits
+/// of [`Population::missing`] that say whether each is reported (none for a slot that reads
+/// nothing).
+#[derive(Clone, Copy)]
+struct Reads<'a, const C: usize> {
+    num: [&'a [f64; BLOCK]; C],
+    den: [&'a [f64; BLOCK]; C],
+    num_bit: [u16; C],
+    den_bit: [u16; C],
+}
+
+static ZEROS: [f64; BLOCK] = [0.0; BLOCK];
+static ONES: [f64; BLOCK] = [1.0; BLOCK];
+
+impl<'a, const C: usize> Reads<'a, C> {
+    /// A row that reads nothing: no value is missing, and each slot is +0.0 (0 ÷ 1).
+    fn nothing() -> Reads<'static, C> {
+        Reads {
+            num: [&ZEROS; C],
+            den: [&ONES; C],
+            num_bit: [0; C],
+            den_bit: [0; C],
+        }
+    }
+
+    /// What the slots of `s` read in the block of rows from `start` on.
+    fn of(s: &Slots<C>, population: &'a Population, start: usize) -> Reads<'a, C> {
+        let mut r = Reads::nothing();
+        let column = |f: DataField| -> &'a [f64; BLOCK] {
+            population.figures[f.index()][start..start + BLOCK]
+                .try_into()
+                .expect("figures padded to whole blocks")
+        };
+        for k in 0..C {
+            if s.used[k] {
+                r.num[k] = column(s.num[k]);
+                r.den[k] = column(s.den[k]);
+                r.num_bit[k] = 1 << s.num[k].index();
+                r.den_bit[k] = 1 << s.den[k].index();
+            }
+        }
+        r
+    }
+}
+
 /// Scores the population as columns: each enterprise by its group's indicators, ranked
 /// within its group, classed by the scheme's bands — what [`score`] returns, without the
-/// text. The rules of scoring are all here; [`ScoreTable::result`] only puts them in words.
+/// text. The rules of scoring are all in [`score_columns_into`]; [`ScoreTable::result`] only
+/// puts them in words.
 ///
 /// This is [`score_table_into`] into a new table. A caller that scores again and again (a
 /// server re-scoring as figures come in) can keep one table and score into it instead.
@@ -724,14 +896,34 @@ pub fn score_table(scheme: &Scheme, population: &[Enterprise]) -> ScoreTable {
 /// only lends its memory (columns and working space), so that scoring a population no
 /// larger than the last allocates nothing.
 ///
-/// Three passes, nothing allocated per enterprise (figures in `bench/README.md`): the first
-/// reads the population once, dividing each indicator's two fields into the value column and
-/// adding up the values of the average benchmarks (in the population's order, as a plain sum
-/// would); the second turns the values into points and scores, adds the adjustment items and
-/// rounds; the third ranks and classes each group, by a counting sort on whole cents when the
-/// scores allow (finite, below 10^13, spread over fewer cents than twice the group's size plus
-/// 65 536), else by sorting integer keys.
+/// The enterprises are first laid out as columns ([`Population::fill`], into the table's
+/// working space), then scored by [`score_columns_into`].
 pub fn score_table_into(scheme: &Scheme, population: &[Enterprise], table: &mut ScoreTable) {
+    let mut columns = std::mem::take(&mut table.scratch.population);
+    columns.fill(population);
+    score_columns_into(scheme, &columns, table);
+    table.scratch.population = columns;
+}
+
+/// [`score_columns_into`] into a new table.
+pub fn score_columns(scheme: &Scheme, population: &Population) -> ScoreTable {
+    let mut table = ScoreTable::new();
+    score_columns_into(scheme, population, &mut table);
+    table
+}
+
+/// Scores a population laid out as columns into `table`, replacing everything it held:
+/// afterwards it is exactly what [`score_table`] returns for the enterprises the population
+/// was filled from. The rules of scoring are all here.
+///
+/// Three passes, nothing allocated per enterprise (figures in `bench/README.md`): the first
+/// reads the population's columns once, in blocks of rows, dividing each indicator's two
+/// fields into the value column and adding up the values of the average benchmarks (in the
+/// population's order, as a plain sum would); the second turns the values into points and
+/// scores, adds the adjustment items and rounds; the third ranks and classes each group, by a
+/// counting sort on whole cents when the scores allow (finite, below 10^13, spread over fewer
+/// cents than twice the group's size plus 65 536), else by sorting integer keys.
+pub fn score_columns_into(scheme: &Scheme, population: &Population, table: &mut ScoreTable) {
     let width = [scheme.indicators.len(), scheme.small.len()];
     // At least 1, so that rows can be chunked even when no group has indicators.
     let stride = width[0].max(width[1]).max(1);
@@ -750,13 +942,13 @@ pub fn score_table_into(scheme: &Scheme, population: &[Enterprise], table: &mut 
     }
 }
 
-/// [`score_table_into`] for a given stride, in chunks of `C` slots (inlined into each of its
+/// [`score_columns_into`] for a given stride, in chunks of `C` slots (inlined into each of its
 /// calls).
 #[inline(always)]
 fn columns<const C: usize>(
     stride: usize,
     scheme: &Scheme,
-    population: &[Enterprise],
+    population: &Population,
     table: &mut ScoreTable,
 ) {
     let n = population.len();
@@ -780,7 +972,12 @@ fn columns<const C: usize>(
         why,
         points,
         benchmarks,
-        scratch: Scratch { adjusted, ranked },
+        scratch:
+            Scratch {
+                adjusted,
+                ranked,
+                population: _,
+            },
         ..
     } = table;
     // Each column as long as this population needs, its memory kept. Every element is
@@ -795,73 +992,122 @@ fn columns<const C: usize>(
     refill(values, cells, 0.0);
     refill(why, cells, None);
     refill(points, cells, 0.0);
+
+    // The scheme's bonus and deduction items each enterprise is flagged with, in order of
+    // enterprise and then of the scheme (an item listed twice counts twice). Every flagged
+    // enterprise's: what is added to the score of one not graded is not used.
     adjusted.clear();
+    let flag_of: Vec<Option<u32>> = scheme
+        .adjustments
+        .iter()
+        .map(|a| population.flag_index(&a.name))
+        .collect();
+    for run in population.flags.chunk_by(|a, b| a.0 == b.0) {
+        let i = run[0].0;
+        for (j, f) in flag_of.iter().enumerate() {
+            if f.is_some_and(|f| run.iter().any(|&(_, g)| g == f)) {
+                adjusted.push((i, j as u32));
+            }
+        }
+    }
+    // Each exemption reason's place in `scheme.exempt` (NONE when the scheme does not list it).
+    let exemption: Vec<u32> = population
+        .reasons
+        .iter()
+        .map(|r| {
+            scheme
+                .exempt
+                .iter()
+                .position(|x| &x.reason == r)
+                .map_or(NONE, |x| x as u32)
+        })
+        .collect();
 
     // 1. Each enterprise's group and standing, and its indicators' values. An average
     //    benchmark is over the graded enterprises (not exempt) of the group that have a value.
     // Per group and chunk of slots, each average benchmark's Σ values (begun at −0.0, as a
-    // plain sum is) and their count.
+    // plain sum is) and their count; the third "group" is the rows not scored, which read
+    // nothing and whose sums are not used.
     let chunks = stride.div_ceil(C);
-    let mut sums: [Vec<([f64; C], [usize; C])>; 2] =
-        [(); 2].map(|()| vec![([-0.0; C], [0; C]); chunks]);
+    let mut sums: [Vec<([f64; C], [usize; C])>; 3] =
+        [(); 3].map(|()| vec![([-0.0; C], [0; C]); chunks]);
     let strict = scheme.missing == Missing::Ungraded;
-    let rows = population
-        .iter()
-        .zip(group.iter_mut().zip(standing.iter_mut()))
-        .zip(managed_as.iter_mut())
+    let mut reads: [Vec<Reads<C>>; 3] = [(); 3].map(|()| vec![Reads::nothing(); chunks]);
+    let blocks = group
+        .chunks_mut(BLOCK)
+        .zip(standing.chunks_mut(BLOCK))
+        .zip(managed_as.chunks_mut(BLOCK))
         .zip(
             values
-                .chunks_exact_mut(stride)
-                .zip(why.chunks_exact_mut(stride)),
+                .chunks_mut(BLOCK * stride)
+                .zip(why.chunks_mut(BLOCK * stride)),
         );
-    for (i, (((e, (g, st)), ex), (value_row, why_row))) in rows.enumerate() {
-        *g = Group::of(e);
-        let gi = g.index();
-        (*st, *ex) = if let Some(reason) = &e.exempt {
-            let x = scheme.exempt.iter().position(|x| &x.reason == reason);
-            (Standing::Exempt, x.map_or(NONE, |x| x as u32))
-        } else if width[gi] == 0 {
-            (Standing::NotAssessed, NONE)
-        } else {
-            if !e.flags.is_empty() {
-                adjusted.extend(applied(scheme, e).map(|(j, _)| (i as u32, j as u32)));
+    for (b, (((group_block, standing_block), managed_block), (value_block, why_block))) in
+        blocks.enumerate()
+    {
+        let start = b * BLOCK;
+        for g in 0..2 {
+            for (r, s) in reads[g].iter_mut().zip(&slots[g]) {
+                *r = Reads::of(s, population, start);
             }
-            // Until a missing value says otherwise (below).
-            (Standing::Graded, NONE)
-        };
-        let scored = *st == Standing::Graded;
-        let mut complete = true;
-        for c in 0..chunks {
-            let (s, (sum, count)) = (&slots[gi][c], &mut sums[gi][c]);
-            let at = c * C;
-            let len = C.min(stride - at);
-            // All the chunk's slots at once, so that the divisions go two at a time. A row not
-            // scored reads nothing: no value is missing, and each slot is 0.
-            let (v, w) = if scored {
-                let (v, w) = if s.full {
-                    divide::<C, true>(e, s)
-                } else {
-                    divide::<C, false>(e, s)
-                };
+        }
+        let missing: &[u16; BLOCK] = population.missing[start..start + BLOCK]
+            .try_into()
+            .expect("padded to whole blocks");
+        let rows = group_block
+            .iter_mut()
+            .zip(standing_block.iter_mut())
+            .zip(managed_block.iter_mut())
+            .zip(
+                value_block
+                    .chunks_exact_mut(stride)
+                    .zip(why_block.chunks_exact_mut(stride)),
+            )
+            .zip(
+                population.above[start..]
+                    .iter()
+                    .zip(&population.exempt[start..]),
+            );
+        for (j, ((((g, st), ex), (value_row, why_row)), (&above, &reason))) in rows.enumerate() {
+            let j = j % BLOCK;
+            *g = if above { Group::Above } else { Group::Small };
+            let gi = g.index();
+            // The rows read as: their group's slots, or nothing (2).
+            let (read, state) = if reason != NONE {
+                *ex = exemption[reason as usize];
+                (2, Standing::Exempt)
+            } else if width[gi] == 0 {
+                *ex = NONE;
+                (2, Standing::NotAssessed)
+            } else {
+                *ex = NONE;
+                (gi, Standing::Graded)
+            };
+            let mut complete = true;
+            for c in 0..chunks {
+                let (r, (sum, count)) = (&reads[read][c], &mut sums[read][c]);
+                let at = c * C;
+                let len = C.min(stride - at);
+                // All the chunk's slots at once, so that the divisions go two at a time.
+                let (v, ok, w) = divide::<C>(r, j, missing[j]);
                 // Every slot's sum and count, averaged or not (only the averaged are used):
                 // no branch on which slots are. A slot without a value adds the +0.0 it holds
                 // and is not counted: +0.0 changes no sum but −0.0 (put right below).
                 for k in 0..C {
                     sum[k] += v[k];
-                    count[k] += usize::from(w[k].is_none());
-                    complete &= w[k].is_none();
+                    count[k] += (ok[k] & 1) as usize;
+                    complete &= ok[k] != 0;
                 }
-                (v, w)
+                value_row[at..at + len].copy_from_slice(&v[..len]);
+                why_row[at..at + len].copy_from_slice(&w[..len]);
+            }
+            // Under `Missing::Ungraded` a missing value leaves the enterprise ungraded (it still
+            // counts towards the averages, and its indicators are still worked out).
+            *st = if strict && !complete && state == Standing::Graded {
+                Standing::Ungraded
             } else {
-                ([0.0; C], [None; C])
+                state
             };
-            value_row[at..at + len].copy_from_slice(&v[..len]);
-            why_row[at..at + len].copy_from_slice(&w[..len]);
-        }
-        // Under `Missing::Ungraded` a missing value leaves the enterprise ungraded (it still
-        // counts towards the averages, and its indicators are still worked out).
-        if strict && !complete {
-            *st = Standing::Ungraded;
         }
     }
     for g in 0..2 {
@@ -913,7 +1159,8 @@ fn columns<const C: usize>(
     }
     // The flagged enterprises are in order: the next one not yet adjusted.
     let mut flagged = adjusted.iter().peekable();
-    const BLOCK: usize = 1024;
+    // A block's scores in whole cents.
+    let cents = &mut [0.0; BLOCK];
     let blocks = points
         .chunks_mut(BLOCK * stride)
         .zip(
@@ -947,18 +1194,25 @@ fn columns<const C: usize>(
         while let Some(&(i, j)) = flagged.next_if(|&&(i, _)| (i as usize) < end) {
             score_block[i as usize - first] += scheme.adjustments[j as usize].points;
         }
+        // Every row's score rounded, in a flat loop that vectorises; 0 where not graded.
         let rows = score_block
             .iter_mut()
-            .zip(standing_block.iter().zip(group_block))
-            .zip(rank_block.iter_mut().zip(class_block));
-        for (i, ((total, (st, g)), (r, c))) in (first..).zip(rows) {
+            .zip(standing_block)
+            .zip(cents.iter_mut());
+        for ((total, st), cents) in rows {
+            *cents = round(*total * 100.0);
+            let graded = mask(*st == Standing::Graded);
+            *total = f64::from_bits((*cents / 100.0).to_bits() & graded);
+        }
+        let rows = (standing_block.iter().zip(group_block))
+            .zip(rank_block.iter_mut().zip(class_block))
+            .zip(cents.iter());
+        for (i, (((st, g), (r, c)), &cents)) in (first..).zip(rows) {
             if *st == Standing::Graded {
-                let cents = round(*total * 100.0);
-                *total = cents / 100.0;
                 // Its rank and class: step 3.
                 ranked[g.index()].push(i, cents);
             } else {
-                (*total, *r, *c) = (0.0, 0, NONE);
+                (*r, *c) = (0, NONE);
             }
         }
     }
@@ -969,32 +1223,56 @@ fn columns<const C: usize>(
     }
 }
 
-/// Step 1 of [`columns`] for a chunk of an enterprise's row: each slot's numerator ÷
-/// denominator (0 where there is no value), and why there is none. A slot past the group's
-/// indicators reads nothing: no value is missing, and it divides 0 by 1. `FULL`: every slot of
-/// the chunk is one of the group's (`s.full`), so none is asked whether it is — the usual
-/// case, compiled apart so that a row of the other group (with fewer indicators) costs one
-/// branch, not one per slot.
+/// Why numerator ÷ denominator has no value, where it has none (`ok` false), from whether each
+/// figure is missing: both reported, the denominator is not above 0.
+#[inline]
+fn why_not(ok: bool, num_missing: bool, den_missing: bool) -> Option<NoValue> {
+    if ok {
+        return None;
+    }
+    Some(match (num_missing, den_missing) {
+        (false, false) => NoValue::DenominatorNotPositive,
+        (true, false) => NoValue::NumeratorMissing,
+        (false, true) => NoValue::DenominatorMissing,
+        (true, true) => NoValue::BothMissing,
+    })
+}
+
+/// Step 1 of [`columns`] for a chunk of row `j` of a block: each slot's numerator ÷
+/// denominator (+0.0 where there is no value), all ones where there is a value (else 0), and
+/// why there is none. Every slot is divided, and the quotient's bits kept where it is a value:
+/// no branch but on whether a value is missing at all.
 #[inline(always)]
-fn divide<const C: usize, const FULL: bool>(
-    e: &Enterprise,
-    s: &Slots<C>,
-) -> ([f64; C], [Option<NoValue>; C]) {
-    let (mut num, mut den, mut w) = ([0.0; C], [1.0; C], [None; C]);
+fn divide<const C: usize>(
+    r: &Reads<'_, C>,
+    j: usize,
+    missing: u16,
+) -> ([f64; C], [u64; C], [Option<NoValue>; C]) {
+    let (mut x, mut y, mut ok) = ([0.0; C], [1.0; C], [0u64; C]);
     for k in 0..C {
-        if FULL || s.used[k] {
-            let (a, b) = (e.data.0[s.num[k].index()], e.data.0[s.den[k].index()]);
-            match (a, b) {
-                (Some(x), Some(y)) if y > 0.0 => (num[k], den[k]) = (x, y),
-                _ => w[k] = no_value(a, b),
-            }
-        }
+        (x[k], y[k]) = (r.num[k][j], r.den[k][j]);
+        ok[k] = mask((missing & (r.num_bit[k] | r.den_bit[k]) == 0) & (y[k] > 0.0));
     }
     let mut v = [0.0; C];
     for k in 0..C {
-        v[k] = num[k] / den[k];
+        v[k] = f64::from_bits((x[k] / y[k]).to_bits() & ok[k]);
     }
-    (v, w)
+    let w = if ok.iter().all(|&ok| ok != 0) {
+        [None; C]
+    } else {
+        std::array::from_fn(|k| {
+            let (num_missing, den_missing) =
+                (missing & r.num_bit[k] != 0, missing & r.den_bit[k] != 0);
+            why_not(ok[k] != 0, num_missing, den_missing)
+        })
+    };
+    (v, ok, w)
+}
+
+/// All ones if `b`, else 0.
+#[inline(always)]
+fn mask(b: bool) -> u64 {
+    0u64.wrapping_sub(u64::from(b))
 }
 
 /// A block of rows as step 1 left them.
@@ -1100,10 +1378,11 @@ struct Ranked {
     hi: i64,
     /// The counting sort's buckets: where each key's run starts, and the rank of its score
     /// (kept between calls for their memory only).
-    start: Vec<u32>,
-    first: Vec<u32>,
-    /// The class of each position in the order (as [`place`] bands them).
-    by_position: Vec<u32>,
+    buckets: Vec<[u32; 2]>,
+    /// The positions in the order where the class may change (as [`place`] bands them),
+    /// ascending, and the class of each run of positions between them.
+    cuts: Vec<u32>,
+    run_class: Vec<u32>,
 }
 
 impl Default for Ranked {
@@ -1120,9 +1399,9 @@ impl Ranked {
             whole: true,
             lo: i64::MAX,
             hi: i64::MIN,
-            start: Vec::new(),
-            first: Vec::new(),
-            by_position: Vec::new(),
+            buckets: Vec::new(),
+            cuts: Vec::new(),
+            run_class: Vec::new(),
         }
     }
 
@@ -1185,17 +1464,23 @@ fn place(
         }
     };
     if group.whole && group.hi - group.lo < 4 * m as i64 + 131_072 {
-        // The class of each position: the band changes only where a bound is.
-        let mut cuts: Vec<usize> = bounds.iter().copied().filter(|&b| b < m).collect();
-        cuts.push(0);
-        cuts.push(m);
+        // The band changes only where a bound is: the runs between the bounds inside the
+        // order, and each run's class.
+        let cuts = &mut group.cuts;
+        cuts.clear();
+        cuts.extend(
+            bounds
+                .iter()
+                .filter(|&&b| 0 < b && b < m)
+                .map(|&b| b as u32),
+        );
         cuts.sort_unstable();
         cuts.dedup();
-        let by_position = &mut group.by_position;
-        by_position.clear();
-        for run in cuts.windows(2) {
-            by_position.resize(run[1], band(run[0]));
-        }
+        group.run_class.clear();
+        group.run_class.push(band(0));
+        group
+            .run_class
+            .extend(cuts.iter().map(|&c| band(c as usize)));
         place_by_counting(group, rank, class);
     } else {
         place_by_sorting(score, &group.members, &band, rank, class);
@@ -1204,16 +1489,16 @@ fn place(
 
 /// [`place`] by a counting sort on the keys, one bucket per key from the best down: a pass
 /// to count, one to add up, one to place each enterprise in the population's order (its
-/// class read off [`Ranked::by_position`]).
+/// class by the run of positions it falls in, [`Ranked::cuts`]).
 fn place_by_counting(group: &mut Ranked, rank: &mut [u32], class: &mut [u32]) {
     let Ranked {
         members,
         keys,
         hi,
         lo,
-        start,
-        first,
-        by_position,
+        buckets: starts,
+        cuts,
+        run_class,
         ..
     } = group;
     let hi = *hi;
@@ -1222,26 +1507,68 @@ fn place_by_counting(group: &mut Ranked, rank: &mut [u32], class: &mut [u32]) {
     // each; +0.0 and −0.0 (keys 1 and 0) get two, side by side.
     let bucket = |key: i64| ((hi - key + 1) >> 1) as usize;
     let buckets = bucket(*lo) + 1;
-    start.clear();
-    start.resize(buckets + 1, 0);
+    // Each bucket's [next position, rank], side by side: counted into the next bucket's
+    // place first, then added up.
+    starts.clear();
+    starts.resize(buckets + 1, [0, 0]);
     for &key in keys.iter() {
-        start[bucket(key) + 1] += 1;
+        starts[bucket(key) + 1][0] += 1;
     }
     for b in 1..=buckets {
-        start[b] += start[b - 1];
+        starts[b][0] += starts[b - 1][0];
     }
     // A score's rank: 1 + how many are strictly higher. −0.0 ranks with +0.0.
-    first.clear();
-    first.extend(start[..buckets].iter().map(|&s| s + 1));
-    if *lo <= 0 && hi >= 1 {
-        first[bucket(0)] = first[bucket(1)];
+    for s in starts.iter_mut() {
+        s[1] = s[0] + 1;
     }
-    for (&i, &key) in members.iter().zip(keys.iter()) {
-        let b = bucket(key);
-        let pos = start[b];
-        start[b] += 1;
-        rank[i as usize] = first[b];
-        class[i as usize] = by_position[pos as usize];
+    if *lo <= 0 && hi >= 1 {
+        starts[bucket(0)][1] = starts[bucket(1)][1];
+    }
+    // Each enterprise in the population's order: its bucket's next position, its rank, and
+    // the class of the run of positions it falls in (how many cuts are at or below it).
+    #[inline(always)]
+    fn scatter(
+        (members, keys): (&[u32], &[i64]),
+        bucket: impl Fn(i64) -> usize,
+        starts: &mut [[u32; 2]],
+        run_of: impl Fn(u32) -> usize,
+        run_class: &[u32],
+        rank: &mut [u32],
+        class: &mut [u32],
+    ) {
+        for (&i, &key) in members.iter().zip(keys.iter()) {
+            let s = &mut starts[bucket(key)];
+            let pos = s[0];
+            s[0] += 1;
+            rank[i as usize] = s[1];
+            class[i as usize] = run_class[run_of(pos)];
+        }
+    }
+    if cuts.len() <= 4 {
+        // The usual few bands: four comparisons, no loop (cuts past the last never reached).
+        let mut four = [u32::MAX; 4];
+        four[..cuts.len()].copy_from_slice(cuts);
+        let run_of = |pos| four.iter().map(|&c| usize::from(pos >= c)).sum();
+        scatter(
+            (members, keys),
+            bucket,
+            starts,
+            run_of,
+            run_class,
+            rank,
+            class,
+        );
+    } else {
+        let run_of = |pos| cuts.iter().map(|&c| usize::from(pos >= c)).sum();
+        scatter(
+            (members, keys),
+            bucket,
+            starts,
+            run_of,
+            run_class,
+            rank,
+            class,
+        );
     }
 }
 
@@ -1501,7 +1828,7 @@ points = 3
     fn figure() -> impl Strategy<Value = Option<f64>> {
         prop_oneof![
             3 => (0.0..2e6f64).prop_map(Some),
-            1 => prop::sample::select(vec![0.0, -0.0, -5.0, 1e-9, 1.0, 100.0]).prop_map(Some),
+            1 => prop::sample::select(vec![0.0, -0.0, -5.0, 1e-9, 1.0, 100.0, f64::NAN]).prop_map(Some),
             1 => Just(None),
         ]
     }
@@ -1729,6 +2056,58 @@ points = 3
         fn the_fast_scoring_gives_exactly_the_reference_results(pop in prop::collection::vec(enterprise(), 0..80), scheme in scheme()) {
             // Compared as text, so that −0.0 counts too.
             prop_assert_eq!(format!("{:?}", score(&scheme, &pop)), format!("{:?}", reference(&scheme, &pop)));
+        }
+    }
+
+    #[test]
+    fn flags_and_exemptions_are_matched_by_name_however_many_there_are() {
+        // More distinct flags and exemption reasons than a list is searched for (looked up by
+        // hash past 16), flags repeated, flags the scheme does not list, an item the scheme
+        // lists twice (it counts twice), reasons the scheme does not list.
+        let mut scheme = Scheme::from_toml(SCHEME).unwrap();
+        scheme.adjustments.push(Adjustment {
+            name: "标记7".into(),
+            points: -1.5,
+        });
+        scheme.adjustments.push(Adjustment {
+            name: "省级以上研发机构".into(),
+            points: 3.0,
+        });
+        scheme.exempt.push(Exemption {
+            reason: "原因19".into(),
+            managed_as: "C".into(),
+        });
+        let pop: Vec<Enterprise> = (0..400)
+            .map(|i| {
+                let mut e = firm(
+                    (i % 37) as f64 * 30_000.0,
+                    (1 + i % 9) as f64,
+                    (i % 41) as f64 * 1e5,
+                    (1 + i % 5) as f64,
+                );
+                e.above_scale = i % 5 != 0;
+                for f in 0..(i % 4) {
+                    e.flags.push(format!("标记{}", (i + f) % 23));
+                }
+                if i % 3 == 0 {
+                    e.flags.push("省级以上研发机构".into());
+                    e.flags.push("省级以上研发机构".into());
+                }
+                if i % 11 == 0 {
+                    e.exempt = Some(format!("原因{}", i % 29));
+                }
+                e
+            })
+            .collect();
+        for missing in [Missing::Zero, Missing::Ungraded] {
+            let scheme = Scheme {
+                missing,
+                ..scheme.clone()
+            };
+            assert_eq!(
+                format!("{:?}", score(&scheme, &pop)),
+                format!("{:?}", reference(&scheme, &pop))
+            );
         }
     }
 
@@ -2061,6 +2440,21 @@ points = 3
             place_by_sorting(&score, &group.members, &band, &mut rank_sorted, &mut class_sorted);
             prop_assert_eq!(rank, rank_sorted);
             prop_assert_eq!(class, class_sorted);
+        }
+
+        #[test]
+        fn the_population_as_columns_scores_as_the_enterprises_do(pop in prop::collection::vec(enterprise(), 0..80), before in prop::collection::vec(enterprise(), 0..120), scheme in scheme()) {
+            // From new columns, and from columns filled before from another population into
+            // a table scored before: the table `score_table` gives, to the bit.
+            let want = format!("{:?}", score_table(&scheme, &pop));
+            let columns = Population::from_enterprises(&pop);
+            prop_assert_eq!(columns.len(), pop.len());
+            prop_assert_eq!(format!("{:?}", score_columns(&scheme, &columns)), want.clone());
+            let mut reused = Population::from_enterprises(&before);
+            let mut table = score_columns(&scheme, &reused);
+            reused.fill(&pop);
+            score_columns_into(&scheme, &reused, &mut table);
+            prop_assert_eq!(format!("{table:?}"), want);
         }
 
         #[test]
