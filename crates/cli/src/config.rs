@@ -51,6 +51,8 @@ impl Default for SecuritySettings {
 #[serde(default)]
 pub struct DatabaseSettings {
     pub url: String,
+    /// PostgreSQL connections; 0 = the machine's cores + 1.
+    pub pool: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +82,7 @@ impl Default for Settings {
         Settings {
             database: DatabaseSettings {
                 url: DEFAULT_DB.into(),
+                pool: 0,
             },
             server: ServerSettings {
                 bind: "127.0.0.1:8080".into(),
@@ -189,6 +192,8 @@ pub const EXAMPLE: &str = r#"# hezuo.toml — every key is optional; environment
 [database]
 # sqlite://PATH (embedded, the default) or postgres://user:password@host:5432/db
 url = "sqlite://hezuo-data/hezuo.db"
+# PostgreSQL connections (SQLite ignores it); 0 = the number of cores + 1
+pool = 0
 
 [server]
 bind = "127.0.0.1:8080"

@@ -236,8 +236,8 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
-async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::connect(url)
+async fn open(url: &str, pool: u32) -> anyhow::Result<Store> {
+    Store::connect_with(url, Some(pool))
         .await
         .with_context(|| format!("无法打开数据库 {url}"))
 }
@@ -248,9 +248,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .db
         .clone()
         .unwrap_or_else(|| settings.database.url.clone());
+    let pool = settings.database.pool;
     match cli.command {
         Command::Serve { bind } => {
-            let store = open(&db).await?;
+            let store = open(&db, pool).await?;
             serve(
                 store,
                 &settings,
@@ -260,7 +261,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Demo { bind, no_serve } => {
-            let store = open(&db).await?;
+            let store = open(&db, pool).await?;
             let summary = hezuo_store::demo::load_demo(&store)
                 .await
                 .context("载入演示数据失败")?;
@@ -290,12 +291,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Migrate => {
-            open(&db).await?;
+            open(&db, pool).await?;
             println!("数据库已是最新结构：{db}");
             Ok(())
         }
         Command::User { command } => {
-            let store = open(&db)
+            let store = open(&db, pool)
                 .await?
                 .with_password_profile(settings.password_profile()?);
             user(store, command).await
@@ -303,7 +304,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { name, label },
         } => {
-            let store = open(&db).await?;
+            let store = open(&db, pool).await?;
             let token = store
                 .create_token(&Actor::system("cli"), &name, &label)
                 .await
@@ -322,23 +323,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 months,
                 seed,
             };
-            bench_data::run(&open(&db).await?, options).await
+            bench_data::run(&open(&db, pool).await?, options).await
         }
         Command::Import { what } => {
-            if files::import(&open(&db).await?, what).await? {
+            if files::import(&open(&db, pool).await?, what).await? {
                 Ok(())
             } else {
                 // The problems are printed; exit 1 without a further message.
                 std::process::exit(1)
             }
         }
-        Command::Export { what } => files::export(&open(&db).await?, what).await,
-        Command::Mujun { what } => mujun::run(&open(&db).await?, what).await,
+        Command::Export { what } => files::export(&open(&db, pool).await?, what).await,
+        Command::Mujun { what } => mujun::run(&open(&db, pool).await?, what).await,
         Command::Audit {
             what: AuditCommand::Purge { older_than_days },
         } => {
             let days = older_than_days.unwrap_or(settings.security.audit_retention_days);
-            let store = open(&db).await?;
+            let store = open(&db, pool).await?;
             let gone = store
                 .purge_audit(
                     &files::system_viewer(),
@@ -352,7 +353,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Report { what } => {
             report::run(
-                &open(&db).await?,
+                &open(&db, pool).await?,
                 what,
                 &settings.tier_config()?,
                 &settings.office.city_name,

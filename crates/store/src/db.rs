@@ -151,15 +151,14 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-/// Connections to PostgreSQL: about two per core (the usual "cores × 2 + 1"), not one per
-/// request in flight. Under `wrk -c32` on two cores a pool of 16 left 1–2% of requests waiting
-/// 150–280 ms while PostgreSQL's backends, the server and the load competed for the cores; with 5
-/// the same load ran as fast with a short tail (bench/README.md).
+/// Connections to PostgreSQL when the configuration does not say: one per core and one more.
+/// Under `wrk -c32` on two cores (server, PostgreSQL and wrk on the same machine) a pool of 16
+/// left 1–2% of requests waiting 150–280 ms while the backends competed for the cores; 5 left
+/// 36–84 ms; 3 kept p99 at 38–49 ms with the same throughput (bench/README.md). A database on
+/// its own larger server may want more: `database.pool` in the configuration.
 fn postgres_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    u32::try_from(cores * 2 + 1)
-        .unwrap_or(u32::MAX)
-        .clamp(5, 64)
+    u32::try_from(cores + 1).unwrap_or(u32::MAX).clamp(3, 64)
 }
 
 /// The newest schema version this program knows (its last migration).
@@ -174,6 +173,13 @@ pub fn now_text() -> String {
 impl Store {
     /// Opens `sqlite://PATH` (created with its folder if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, None).await
+    }
+
+    /// [`Store::connect`] with the number of PostgreSQL connections given (the configuration's
+    /// `database.pool`); `None` or 0 sizes it to the machine ([`postgres_pool_size`]). SQLite
+    /// keeps its own pool of 8.
+    pub async fn connect_with(url: &str, postgres_pool: Option<u32>) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
             let path = path.split('?').next().unwrap_or(path);
@@ -193,7 +199,9 @@ impl Store {
         };
         let options = AnyPoolOptions::new().max_connections(match engine {
             Engine::Sqlite => 8,
-            Engine::Postgres => postgres_pool_size(),
+            Engine::Postgres => postgres_pool
+                .filter(|n| *n > 0)
+                .unwrap_or_else(postgres_pool_size),
         });
         let options = if engine == Engine::Sqlite {
             options.after_connect(|conn, _| {

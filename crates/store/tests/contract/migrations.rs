@@ -4,7 +4,31 @@ use crate::support::*;
 use hezuo_store::Store;
 use hezuo_store::dict::DictKind;
 
-contract!(connecting_twice_to_the_same_database_applies_each_migration_once);
+contract!(
+    connecting_twice_to_the_same_database_applies_each_migration_once,
+    the_postgresql_pool_is_configured_or_sized_to_the_machine,
+);
+
+/// `database.pool` sets PostgreSQL's connections; unset (or 0) they follow the cores. SQLite
+/// keeps its pool of 8 whatever is asked.
+async fn the_postgresql_pool_is_configured_or_sized_to_the_machine(store: Store) {
+    use hezuo_store::Engine;
+    let url = url_of(&store);
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    let size = |s: &Store| s.pool().options().get_max_connections();
+    for (asked, postgres) in [
+        (Some(2), 2),
+        (Some(0), (cores + 1).max(3)),
+        (None, (cores + 1).max(3)),
+    ] {
+        let s = Store::connect_with(&url, asked).await.expect("connect");
+        let expected = match store.engine() {
+            Engine::Sqlite => 8,
+            Engine::Postgres => postgres,
+        };
+        assert_eq!(size(&s), expected, "asked {asked:?}");
+    }
+}
 
 async fn applied(store: &Store) -> Vec<i64> {
     sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
