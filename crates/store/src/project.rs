@@ -350,20 +350,17 @@ fn order_by(f: &ProjectFilter) -> String {
 /// city, `Some(Some(code))` for one district, `None` when another filter or scope narrows the
 /// rows (they are then counted).
 fn kept_totals(viewer: &Viewer, f: &ProjectFilter) -> Option<Option<String>> {
-    let blank = |o: &Option<String>| o.as_deref().is_none_or(|s| s.trim().is_empty());
-    let narrowed = !blank(&f.stage)
-        || f.platform.is_some()
-        || f.tier.is_some()
-        || f.industry.is_some()
-        || f.chain.is_some()
-        || f.list.is_some()
-        || f.year.is_some()
-        || f.leader.is_some()
-        || !blank(&f.origin)
-        || !blank(&f.kind)
-        || !blank(&f.flag)
-        || !blank(&f.q);
-    if narrowed {
+    // Every field but the district, the order and the page narrows the rows — a filter added
+    // later included, without being listed here.
+    let unnarrowed = ProjectFilter {
+        district: f.district.clone(),
+        sort: f.sort.clone(),
+        dir: f.dir.clone(),
+        page: f.page,
+        per_page: f.per_page,
+        ..ProjectFilter::default()
+    };
+    if *f != unnarrowed {
         return None;
     }
     let asked = f
