@@ -255,6 +255,8 @@ impl Insert {
 /// What the second pass needs to know of a generated project.
 struct Generated {
     id: i64,
+    /// The project's district, written on its plans (migration 0016).
+    district: &'static str,
     investment: i64,
     history: Vec<(Stage, NaiveDate)>,
     planned: bool,
@@ -353,7 +355,7 @@ pub async fn run(store: &Store, opts: Options) -> anyhow::Result<()> {
     // A block's plans are written after its reports (below), so each plan's trigger sums its
     // reports once instead of every report rewriting its plan's sums (migration 0004).
     let mut plans = Insert::with_capacity(
-        "INSERT INTO annual_plans (project_id, year, planned, planned_start, planned_completion, version, updated_at)",
+        "INSERT INTO annual_plans (project_id, year, district_code, planned, planned_start, planned_completion, version, updated_at)",
         usize::MAX,
     );
     let mut reports = Insert::new(
@@ -685,6 +687,7 @@ fn project_row(rng: &mut Rng, id: i64, calendar: &Calendar) -> (String, Generate
         values,
         Generated {
             id,
+            district,
             investment,
             history,
             planned,
@@ -780,8 +783,9 @@ async fn dependents(
             .row(
                 conn,
                 &format!(
-                    "{}, {year}, {planned}, {}, {}, 1, {}",
+                    "{}, {year}, {}, {planned}, {}, {}, 1, {}",
                     g.id,
+                    lit(g.district),
                     opt_lit(planned_start.as_deref()),
                     opt_lit(planned_completion.as_deref()),
                     lit(&format!("{year}-01-15T08:00:00Z")),

@@ -149,6 +149,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_project_totals.sql"),
         postgres: include_str!("../migrations/postgres/0015_project_totals.sql"),
     },
+    Migration {
+        version: 16,
+        name: "plan_districts",
+        sqlite: include_str!("../migrations/sqlite/0016_plan_districts.sql"),
+        postgres: include_str!("../migrations/postgres/0016_plan_districts.sql"),
+    },
 ];
 
 /// Connections to PostgreSQL when the configuration does not say: one per core and one more.

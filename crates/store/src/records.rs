@@ -242,8 +242,8 @@ impl Store {
                 out.updated += 1;
             } else {
                 sqlx::query(
-                    "INSERT INTO annual_plans (project_id, year, planned, planned_start, planned_completion, version, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, 1, $6)",
+                    "INSERT INTO annual_plans (project_id, year, district_code, planned, planned_start, planned_completion, version, updated_at) \
+                     VALUES ($1, $2, (SELECT district_code FROM projects WHERE id = $1), $3, $4, $5, 1, $6)",
                 )
                 .bind(id)
                 .bind(key.1)

@@ -216,6 +216,22 @@ impl GroupBy {
         }
     }
 
+    /// The group key of a query over the plans (`ap`): a plan carries its project's district
+    /// (migration 0016) and a year's plans are stored in district order on SQLite, so the split
+    /// by district groups the plans as they are read instead of sorting them, and needs no
+    /// project to group by. The other keys are the project's.
+    fn plan_key(self) -> (&'static str, &'static str) {
+        match self {
+            GroupBy::District => ("ap.district_code", ""),
+            GroupBy::Platform | GroupBy::Chain => self.key(),
+        }
+    }
+
+    /// Does [`GroupBy::plan_key`] read the project (`p`), so the plans must be joined to it?
+    fn plan_key_is_the_projects(self) -> bool {
+        !matches!(self, GroupBy::District)
+    }
+
     /// The label of the group whose key is `key` (an expression of the grouped query).
     fn label(self, key: &str) -> String {
         match self {
@@ -235,6 +251,11 @@ impl GroupBy {
 /// Key expression and condition of an optional grouping (the whole scope is one group, '').
 fn group_key(group: Option<GroupBy>) -> (&'static str, &'static str) {
     group.map_or(("''", ""), GroupBy::key)
+}
+
+/// [`group_key`] for a query over the plans ([`GroupBy::plan_key`]).
+fn plan_group_key(group: Option<GroupBy>) -> (&'static str, &'static str) {
+    group.map_or(("''", ""), GroupBy::plan_key)
 }
 
 /// The label of a grouped row's key, '' for the whole scope.
@@ -283,7 +304,7 @@ fn plan_rows(
     period: Period,
     group: Option<GroupBy>,
 ) -> Sql {
-    let (key, only) = group_key(group);
+    let (key, only) = plan_group_key(group);
     let (y0, y1) = (format!("{}-01", period.year), format!("{}-12", period.year));
     let done = done_column(period);
     let mut inner = Sql::new(&format!(
@@ -689,13 +710,13 @@ impl Store {
         period: Period,
         group: Option<GroupBy>,
     ) -> Result<Vec<(String, String, i64)>, StoreError> {
-        let (key, only) = group_key(group);
+        let (key, only) = plan_group_key(group);
         let label = group_label(group, "s.g");
         let done = done_column(period);
         let mut sql = Sql::new(&format!(
             "SELECT s.g, {label}, s.v FROM (SELECT {key} AS g, CAST(SUM({done}) AS BIGINT) AS v FROM annual_plans ap"
         ));
-        if group.is_some() || narrows(viewer, filter) {
+        if group.is_some_and(GroupBy::plan_key_is_the_projects) || narrows(viewer, filter) {
             sql.push(" JOIN projects p ON p.id = ap.project_id");
         }
         sql.push(" WHERE ap.year = ")

@@ -1,6 +1,7 @@
 //! The summaries the figures read (migration 0004: the plans' `done_from`, `done_to`,
-//! `done1` … `done12` and the projects' `started_on` / `completed_on`) are kept by triggers. Here they are checked against the rows
-//! they summarise after every kind of write — through the store, by hand-written SQL, from many
+//! `done1` … `done12` and the projects' `started_on` / `completed_on`; migration 0016: each
+//! plan's copy of its project's district) are kept by triggers. Here they are checked against
+//! the rows they summarise after every kind of write — through the store, by hand-written SQL, from many
 //! tasks at once, and after the migration is applied to a database that already holds data —
 //! so a figure can never be read stale.
 
@@ -15,6 +16,7 @@ contract!(
     summaries_follow_every_write_to_reports_and_stage_changes,
     the_summaries_stage_lists_are_the_domains,
     reports_filed_at_once_for_one_plan_are_all_summed,
+    plans_written_while_their_project_moves_take_its_district,
     the_migration_summarises_data_already_there,
 );
 
@@ -126,6 +128,18 @@ async fn assert_fresh(store: &Store, after: &str) {
         stored_milestones(store).await,
         expected_milestones(store).await,
         "started_on / completed_on after {after}"
+    );
+    let astray: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT ap.project_id, ap.year, ap.district_code, p.district_code FROM annual_plans ap \
+         JOIN projects p ON p.id = ap.project_id WHERE ap.district_code <> p.district_code",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("plans' districts");
+    assert_eq!(
+        astray,
+        vec![],
+        "plans whose district is not their project's after {after}"
     );
 }
 
@@ -252,6 +266,73 @@ async fn summaries_follow_every_write_to_reports_and_stage_changes(store: Store)
     )
     .await;
     assert_fresh(&store, "moving a plan to another year").await;
+
+    // The plans' district (migration 0016) follows the project however either is written.
+    let now = store.get_project(&admin(), p.id).await.expect("p");
+    store
+        .update_project(
+            &admin(),
+            &actor(),
+            p.id,
+            now.version,
+            &draft(ProjectInput {
+                district_code: B.into(),
+                stage: "signed".into(),
+                stage_date: "2024-01-05".into(),
+                lists: vec![on_list(&w.list_1, 2024)],
+                ..input("汇总甲")
+            }),
+        )
+        .await
+        .expect("move p to B");
+    assert_fresh(&store, "moving a project to another district").await;
+    exec(
+        &store,
+        &format!(
+            "UPDATE projects SET district_code = '{A}' WHERE id = {}",
+            q.id
+        ),
+    )
+    .await;
+    assert_fresh(&store, "moving a project by hand").await;
+    exec(
+        &store,
+        &format!(
+            "INSERT INTO annual_plans (project_id, year, planned, version, updated_at) \
+             VALUES ({}, 2026, 100, 1, '2026-01-01T00:00:00Z')",
+            p.id
+        ),
+    )
+    .await;
+    assert_fresh(&store, "a plan written by hand without its district").await;
+    exec(
+        &store,
+        &format!(
+            "INSERT INTO annual_plans (project_id, year, district_code, planned, version, updated_at) \
+             VALUES ({}, 2027, '{A}', 100, 1, '2026-01-01T00:00:00Z')",
+            p.id
+        ),
+    )
+    .await;
+    assert_fresh(&store, "a plan written by hand with another district").await;
+    exec(
+        &store,
+        &format!(
+            "UPDATE annual_plans SET district_code = '{A}' WHERE project_id = {}",
+            p.id
+        ),
+    )
+    .await;
+    assert_fresh(&store, "a plan's district changed by hand").await;
+    exec(
+        &store,
+        &format!(
+            "UPDATE annual_plans SET project_id = {} WHERE project_id = {} AND year = 2026",
+            q.id, p.id
+        ),
+    )
+    .await;
+    assert_fresh(&store, "a plan moved to a project in another district").await;
     exec(&store, &format!("DELETE FROM projects WHERE id = {}", q.id)).await;
     assert_fresh(&store, "deleting a project with reports").await;
 }
@@ -333,6 +414,65 @@ async fn reports_filed_at_once_for_one_plan_are_all_summed(store: Store) {
     );
 }
 
+/// A project moved between districts again and again while its plans for twelve years are
+/// being written: whichever commits first, every plan ends in the project's district.
+async fn plans_written_while_their_project_moves_take_its_district(store: Store) {
+    World::build(&store).await;
+    let p = create(
+        &store,
+        ProjectInput {
+            stage: "signed".into(),
+            stage_date: "2024-01-05".into(),
+            ..input("边写边迁")
+        },
+    )
+    .await;
+    let barrier = Arc::new(Barrier::new(13));
+    let mover = {
+        let (store, barrier, id) = (store.clone(), barrier.clone(), p.id);
+        tokio::spawn(async move {
+            barrier.wait().await;
+            for to in [B, A, B, A, B] {
+                let now = store.get_project(&admin(), id).await.expect("p");
+                store
+                    .update_project(
+                        &admin(),
+                        &actor(),
+                        id,
+                        now.version,
+                        &draft(ProjectInput {
+                            district_code: to.into(),
+                            stage: "signed".into(),
+                            stage_date: "2024-01-05".into(),
+                            ..input("边写边迁")
+                        }),
+                    )
+                    .await
+                    .expect("move");
+            }
+        })
+    };
+    let mut tasks = Vec::new();
+    for year in 2020..2032 {
+        let (store, barrier, id) = (store.clone(), barrier.clone(), p.id);
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            save_plan(&store, id, plan(year, 100, None, None)).await
+        }));
+    }
+    for t in tasks {
+        t.await.expect("the plan is saved");
+    }
+    mover.await.expect("the project moved");
+    assert_fresh(&store, "plans written while their project moved").await;
+    let districts: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT district_code FROM annual_plans")
+            .fetch_all(store.pool())
+            .await
+            .expect("districts");
+    assert_eq!(districts, vec![B.to_string()]);
+}
+
 async fn the_migration_summarises_data_already_there(store: Store) {
     let w = World::build(&store).await;
     let p = create(
@@ -355,9 +495,11 @@ async fn the_migration_summarises_data_already_there(store: Store) {
              DROP TRIGGER monthly_progress_summary_delete; DROP TRIGGER stage_changes_summary_insert; \
              DROP TRIGGER stage_changes_summary_update; DROP TRIGGER stage_changes_summary_delete; \
              DROP TRIGGER annual_plans_summary_insert; DROP TRIGGER annual_plans_summary_update; \
+             DROP TRIGGER annual_plans_district_insert; DROP TRIGGER annual_plans_district_update; \
+             DROP TRIGGER projects_plan_district; \
              DROP INDEX projects_figures; ALTER TABLE projects DROP COLUMN started_on; \
              ALTER TABLE projects DROP COLUMN completed_on; {PLAN_COLUMNS} \
-             DELETE FROM schema_migrations WHERE version = 4"
+             DELETE FROM schema_migrations WHERE version IN (4, 16)"
         }
         Engine::Postgres => {
             "DROP FUNCTION hezuo_monthly_progress_summary() CASCADE; \
@@ -365,8 +507,11 @@ async fn the_migration_summarises_data_already_there(store: Store) {
              DROP FUNCTION hezuo_annual_plans_summary() CASCADE; \
              DROP FUNCTION hezuo_refresh_plan_done(BIGINT, BIGINT); \
              DROP FUNCTION hezuo_refresh_project_milestones(BIGINT); DROP INDEX projects_figures; \
+             DROP FUNCTION hezuo_annual_plans_district() CASCADE; \
+             DROP FUNCTION hezuo_projects_plan_district() CASCADE; \
+             ALTER TABLE annual_plans DROP COLUMN district_code; \
              ALTER TABLE projects DROP COLUMN started_on, DROP COLUMN completed_on; {PLAN_COLUMNS} \
-             DELETE FROM schema_migrations WHERE version = 4"
+             DELETE FROM schema_migrations WHERE version IN (4, 16)"
         }
     };
     let plan_columns: String = ["done_from", "done_to"]
