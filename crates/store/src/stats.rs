@@ -216,20 +216,15 @@ impl GroupBy {
         }
     }
 
-    /// The group key of a query over the plans (`ap`): a plan carries its project's district
-    /// (migration 0016) and a year's plans are stored in district order on SQLite, so the split
-    /// by district groups the plans as they are read instead of sorting them, and needs no
-    /// project to group by. The other keys are the project's.
-    fn plan_key(self) -> (&'static str, &'static str) {
+    /// The plans' own column holding the group key, where they have one: a plan carries its
+    /// project's district (migration 0016) and a year's plans are stored in district order on
+    /// SQLite, so the split by district groups the plans as they are read instead of sorting
+    /// them, and needs no project to group by. Other keys are the project's ([`GroupBy::key`]).
+    fn plans_own_key(self) -> Option<&'static str> {
         match self {
-            GroupBy::District => ("ap.district_code", ""),
-            GroupBy::Platform | GroupBy::Chain => self.key(),
+            GroupBy::District => Some("ap.district_code"),
+            GroupBy::Platform | GroupBy::Chain => None,
         }
-    }
-
-    /// Does [`GroupBy::plan_key`] read the project (`p`), so the plans must be joined to it?
-    fn plan_key_is_the_projects(self) -> bool {
-        !matches!(self, GroupBy::District)
     }
 
     /// The label of the group whose key is `key` (an expression of the grouped query).
@@ -253,9 +248,13 @@ fn group_key(group: Option<GroupBy>) -> (&'static str, &'static str) {
     group.map_or(("''", ""), GroupBy::key)
 }
 
-/// [`group_key`] for a query over the plans ([`GroupBy::plan_key`]).
+/// [`group_key`] for a query over the plans: their own column where they have one
+/// ([`GroupBy::plans_own_key`]), else the project's.
 fn plan_group_key(group: Option<GroupBy>) -> (&'static str, &'static str) {
-    group.map_or(("''", ""), GroupBy::plan_key)
+    match group.and_then(GroupBy::plans_own_key) {
+        Some(own) => (own, ""),
+        None => group_key(group),
+    }
 }
 
 /// The label of a grouped row's key, '' for the whole scope.
@@ -716,7 +715,8 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT s.g, {label}, s.v FROM (SELECT {key} AS g, CAST(SUM({done}) AS BIGINT) AS v FROM annual_plans ap"
         ));
-        if group.is_some_and(GroupBy::plan_key_is_the_projects) || narrows(viewer, filter) {
+        let key_is_the_projects = group.is_some_and(|g| g.plans_own_key().is_none());
+        if key_is_the_projects || narrows(viewer, filter) {
             sql.push(" JOIN projects p ON p.id = ap.project_id");
         }
         sql.push(" WHERE ap.year = ")
