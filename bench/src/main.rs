@@ -284,8 +284,9 @@ async fn hand_investment(
     by_district: bool,
 ) -> anyhow::Result<Vec<(String, String, InvestmentStats)>> {
     let (key, label, join) = group_of(by_district);
-    // The plans carry their project's district (migration 0016): grouped by their own column,
-    // and last year's sums read the projects only when a condition needs them.
+    // The plans carry their project's district and 开工/竣工 dates (migrations 0016, 0017):
+    // grouped by their own column, and the plans read the projects only when a condition
+    // needs them.
     let (pkey, pjoin) = if by_district {
         (
             "ap.district_code",
@@ -294,7 +295,7 @@ async fn hand_investment(
     } else {
         (key, join)
     };
-    let last_from = if cond.is_empty() {
+    let plans_from = if cond.is_empty() {
         "annual_plans ap"
     } else {
         "annual_plans ap JOIN projects p ON p.id = ap.project_id"
@@ -305,13 +306,13 @@ async fn hand_investment(
            SELECT {pkey} AS g, {label} AS label, COUNT(*) AS n, SUM(ap.planned) AS planned,
              SUM(ap.done{m}) AS done,
              SUM(CASE WHEN ap.planned_start BETWEEN '{y}-01' AND '{y}-12' THEN 1 ELSE 0 END) AS ps,
-             SUM(CASE WHEN ap.planned_start BETWEEN '{y}-01' AND '{y}-12' AND p.started_on <= '{END}' THEN 1 ELSE 0 END) AS st,
+             SUM(CASE WHEN ap.planned_start BETWEEN '{y}-01' AND '{y}-12' AND ap.started_on <= '{END}' THEN 1 ELSE 0 END) AS st,
              SUM(CASE WHEN ap.planned_completion BETWEEN '{y}-01' AND '{y}-12' THEN 1 ELSE 0 END) AS pc,
-             SUM(CASE WHEN ap.planned_completion BETWEEN '{y}-01' AND '{y}-12' AND p.completed_on <= '{END}' THEN 1 ELSE 0 END) AS co,
+             SUM(CASE WHEN ap.planned_completion BETWEEN '{y}-01' AND '{y}-12' AND ap.completed_on <= '{END}' THEN 1 ELSE 0 END) AS co,
              SUM(CASE WHEN ap.planned > 0 AND ap.done{m} * 1200 > 105 * {m} * ap.planned THEN 1 ELSE 0 END) AS ahead,
              SUM(CASE WHEN ap.planned > 0 AND ap.done{m} * 1200 < 95 * {m} * ap.planned THEN 1 ELSE 0 END) AS behind,
              SUM(CASE WHEN ap.planned > 0 THEN 1 ELSE 0 END) AS with_plan
-           FROM annual_plans ap JOIN projects p ON p.id = ap.project_id {pjoin}
+           FROM {plans_from} {pjoin}
            WHERE ap.year = {y}{cond} GROUP BY 1, 2),
          landing AS (
            SELECT {key} AS g, {label} AS label, COUNT(*) AS signed,
@@ -320,7 +321,7 @@ async fn hand_investment(
            WHERE p.signed_on >= '{y}-01-01' AND p.signed_on <= '{END}'{cond} GROUP BY 1, 2),
          last AS (
            SELECT {pkey} AS g, {label} AS label, SUM(ap.done{m}) AS s
-           FROM {last_from} {pjoin}
+           FROM {plans_from} {pjoin}
            WHERE ap.year = {ly} AND ap.done_from <= {m}{cond} GROUP BY 1, 2),
          {PARTS}"
     );

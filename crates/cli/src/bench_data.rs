@@ -353,9 +353,11 @@ pub async fn run(store: &Store, opts: Options) -> anyhow::Result<()> {
     );
     let mut lists = Insert::new("INSERT INTO project_list_entries (project_id, list_id, year)");
     // A block's plans are written after its reports (below), so each plan's trigger sums its
-    // reports once instead of every report rewriting its plan's sums (migration 0004).
+    // reports once instead of every report rewriting its plan's sums (migration 0004), and after
+    // its stage changes, so each plan copies its project's 开工/竣工 dates as they are (0017).
     let mut plans = Insert::with_capacity(
-        "INSERT INTO annual_plans (project_id, year, district_code, planned, planned_start, planned_completion, version, updated_at)",
+        "INSERT INTO annual_plans (project_id, year, district_code, started_on, completed_on, planned, planned_start, \
+         planned_completion, version, updated_at)",
         usize::MAX,
     );
     let mut reports = Insert::new(
@@ -783,12 +785,13 @@ async fn dependents(
             .row(
                 conn,
                 &format!(
-                    "{}, {year}, {}, {planned}, {}, {}, 1, {}",
-                    g.id,
+                    "{id}, {year}, {}, (SELECT started_on FROM projects WHERE id = {id}), \
+                     (SELECT completed_on FROM projects WHERE id = {id}), {planned}, {}, {}, 1, {}",
                     lit(g.district),
                     opt_lit(planned_start.as_deref()),
                     opt_lit(planned_completion.as_deref()),
                     lit(&format!("{year}-01-15T08:00:00Z")),
+                    id = g.id,
                 ),
             )
             .await?;

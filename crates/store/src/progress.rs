@@ -95,8 +95,8 @@ impl Store {
         let month_text = |m: Option<Month>| m.map(|m| m.to_string());
         let written = match (&before, version) {
             (None, _) => sqlx::query(
-                "INSERT INTO annual_plans (project_id, year, district_code, planned, planned_start, planned_completion, version, updated_at) \
-                 VALUES ($1, $2, (SELECT district_code FROM projects WHERE id = $1), $3, $4, $5, 1, $6)",
+                "INSERT INTO annual_plans (project_id, year, district_code, started_on, completed_on, planned, planned_start, planned_completion, version, updated_at) \
+                 SELECT $1, $2, district_code, started_on, completed_on, $3, $4, $5, 1, $6 FROM projects WHERE id = $1",
             )
             .bind(project_id)
             .bind(i64::from(plan.year))

@@ -71,10 +71,11 @@ impl Period {
     }
 }
 
-/// `1` when the project's summarised date (`p.started_on` / `p.completed_on`, kept by the
-/// stage-change triggers of migration 0004) is on or before the period's end, else `0`.
+/// `1` when a project's summarised date — `column`, the project's `p.started_on` /
+/// `p.completed_on` (kept by the stage-change triggers of migration 0004) or a plan's copy of
+/// them (`ap.…`, 0017) — is on or before the period's end, else `0`.
 fn reached_by(sql: &mut Sql, column: &str, period: Period) {
-    sql.push(&format!("CASE WHEN p.{column} <= "))
+    sql.push(&format!("CASE WHEN {column} <= "))
         .bind_text(period.end())
         .push(" THEN 1 ELSE 0 END");
 }
@@ -85,13 +86,16 @@ fn done_column(period: Period) -> String {
     format!("ap.done{}", period.month)
 }
 
-/// Does the viewer's scope or the filter narrow the projects? If not (the whole city, no
-/// filter), a figure of the plans alone need not read the project rows at all.
-fn narrows(viewer: &Viewer, filter: &ProjectFilter) -> bool {
-    let mut conditions = Sql::new("");
-    push_scope(&mut conditions, viewer);
-    push_filters(&mut conditions, filter);
-    !conditions.text.is_empty()
+/// Must a query over the plans join their projects? Each plan carries what a figure needs of
+/// its project — its district (migration 0016) and its 开工/竣工 dates (0017) — so only to
+/// narrow them by the viewer's scope or the filter, or to group them by a key of the
+/// project's ([`GroupBy::plans_own_key`]). The whole city, or the city split by district,
+/// reads the plans alone.
+fn plans_need_projects(viewer: &Viewer, filter: &ProjectFilter, group: Option<GroupBy>) -> bool {
+    let mut narrowing = Sql::new("");
+    push_scope(&mut narrowing, viewer);
+    push_filters(&mut narrowing, filter);
+    !narrowing.text.is_empty() || group.is_some_and(|g| g.plans_own_key().is_none())
 }
 
 /// The list filter's year defaults to the period's year (省长三角一体化重大项目 2024).
@@ -293,21 +297,24 @@ impl ProjectProgress {
     }
 }
 
-/// One row per annual plan in scope for the period's year: the group key, the
-/// project (`pid`, `pname`, `pdistrict`), `planned`, `done` (Σ reports to the month), and 0/1
-/// flags `ps`/`pc` (planned to start/complete this year) and `st`/`co` (started/completed by
-/// the period's end). Every plan-based figure and its drill-down read these rows.
+/// One row per annual plan in scope for the period's year: the group key, the project
+/// (`pid`, `pdistrict`, and with `named` its name `pname`), `planned`, `done` (Σ reports to the
+/// month), and 0/1 flags `ps`/`pc` (planned to start/complete this year) and `st`/`co`
+/// (started/completed by the period's end). Every plan-based figure and its drill-down read
+/// these rows; the projects are joined only for the names or where [`plans_need_projects`].
 fn plan_rows(
     viewer: &Viewer,
     filter: &ProjectFilter,
     period: Period,
     group: Option<GroupBy>,
+    named: bool,
 ) -> Sql {
     let (key, only) = plan_group_key(group);
     let (y0, y1) = (format!("{}-01", period.year), format!("{}-12", period.year));
     let done = done_column(period);
+    let name = if named { "p.name AS pname, " } else { "" };
     let mut inner = Sql::new(&format!(
-        "SELECT {key} AS gkey, p.id AS pid, p.name AS pname, p.district_code AS pdistrict, ap.planned, \
+        "SELECT {key} AS gkey, ap.project_id AS pid, {name}ap.district_code AS pdistrict, ap.planned, \
          {done} AS done, CASE WHEN ap.planned_start >= "
     ));
     inner
@@ -320,13 +327,17 @@ fn plan_rows(
         .bind_text(y0)
         .push(" AND ap.planned_completion <= ");
     inner.bind_text(y1).push(" THEN 1 ELSE 0 END AS pc, ");
-    reached_by(&mut inner, "started_on", period);
+    reached_by(&mut inner, "ap.started_on", period);
     inner.push(" AS st, ");
-    reached_by(&mut inner, "completed_on", period);
-    inner.push(
-        " AS co FROM annual_plans ap JOIN projects p ON p.id = ap.project_id WHERE ap.year = ",
-    );
-    inner.bind_int(i64::from(period.year)).push(only);
+    reached_by(&mut inner, "ap.completed_on", period);
+    inner.push(" AS co FROM annual_plans ap");
+    if named || plans_need_projects(viewer, filter, group) {
+        inner.push(" JOIN projects p ON p.id = ap.project_id");
+    }
+    inner
+        .push(" WHERE ap.year = ")
+        .bind_int(i64::from(period.year))
+        .push(only);
     push_scope(&mut inner, viewer);
     push_filters(&mut inner, filter);
     inner
@@ -572,7 +583,7 @@ impl Store {
     ) -> Result<Vec<(String, String, InvestmentStats)>, StoreError> {
         let filter = scoped(filter, period);
         let months = i64::from(period.month);
-        let inner = plan_rows(viewer, &filter, period, group);
+        let inner = plan_rows(viewer, &filter, period, group, false);
 
         // Without a grouping the whole scope is one row (PostgreSQL refuses GROUP BY a constant).
         let outer_key = if group.is_some() { "x.gkey" } else { "''" };
@@ -715,8 +726,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT s.g, {label}, s.v FROM (SELECT {key} AS g, CAST(SUM({done}) AS BIGINT) AS v FROM annual_plans ap"
         ));
-        let key_is_the_projects = group.is_some_and(|g| g.plans_own_key().is_none());
-        if key_is_the_projects || narrows(viewer, filter) {
+        if plans_need_projects(viewer, filter, group) {
             sql.push(" JOIN projects p ON p.id = ap.project_id");
         }
         sql.push(" WHERE ap.year = ")
@@ -751,7 +761,7 @@ impl Store {
             sql.push(&format!(", CAST(COALESCE(SUM(ap.done{m}), 0) AS BIGINT)"));
         }
         sql.push(" FROM annual_plans ap");
-        if narrows(viewer, &filter) {
+        if plans_need_projects(viewer, &filter, None) {
             sql.push(" JOIN projects p ON p.id = ap.project_id");
         }
         sql.push(" WHERE ap.year = ");
@@ -804,7 +814,7 @@ impl Store {
                      COALESCE(ap.planned, 0) AS planned, \
                      COALESCE({done}, 0) AS done, "
                 ));
-                reached_by(&mut inner, "started_on", period);
+                reached_by(&mut inner, "p.started_on", period);
                 inner.push(
                     " AS st FROM projects p LEFT JOIN annual_plans ap \
                      ON ap.project_id = p.id AND ap.year = ",
@@ -828,7 +838,7 @@ impl Store {
                 });
             }
             _ => {
-                sql.append(&plan_rows(viewer, &filter, period, None));
+                sql.append(&plan_rows(viewer, &filter, period, None, true));
                 sql.push(") x JOIN districts dn ON dn.code = x.pdistrict WHERE ");
                 figure.plan_condition(&mut sql, months);
             }

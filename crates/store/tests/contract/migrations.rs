@@ -7,7 +7,27 @@ use hezuo_store::dict::DictKind;
 contract!(
     connecting_twice_to_the_same_database_applies_each_migration_once,
     the_postgresql_pool_is_configured_or_sized_to_the_machine,
+    postgresql_connections_do_not_compile_statements,
 );
+
+/// Every PostgreSQL connection of the pool runs without JIT, whatever the server's default (on
+/// in PostgreSQL 15): compiling a figure's statement took longer than running it.
+async fn postgresql_connections_do_not_compile_statements(store: Store) {
+    if store.engine() != hezuo_store::Engine::Postgres {
+        return;
+    }
+    // Every connection the pool may open, held at once, so none is missed.
+    let mut held = Vec::new();
+    for _ in 0..store.pool().options().get_max_connections() {
+        let mut conn = store.pool().acquire().await.expect("connection");
+        let jit: String = sqlx::query_scalar("SELECT current_setting('jit')")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("jit");
+        assert_eq!(jit, "off");
+        held.push(conn);
+    }
+}
 
 /// `database.pool` sets PostgreSQL's connections; unset (or 0) they follow the cores. SQLite
 /// keeps its pool of 8 whatever is asked.

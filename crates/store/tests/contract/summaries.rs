@@ -1,6 +1,6 @@
 //! The summaries the figures read (migration 0004: the plans' `done_from`, `done_to`,
-//! `done1` … `done12` and the projects' `started_on` / `completed_on`; migration 0016: each
-//! plan's copy of its project's district) are kept by triggers. Here they are checked against
+//! `done1` … `done12` and the projects' `started_on` / `completed_on`; migrations 0016 and
+//! 0017: each plan's copy of its project's district and dates) are kept by triggers. Here they are checked against
 //! the rows they summarise after every kind of write — through the store, by hand-written SQL, from many
 //! tasks at once, and after the migration is applied to a database that already holds data —
 //! so a figure can never be read stale.
@@ -129,17 +129,34 @@ async fn assert_fresh(store: &Store, after: &str) {
         expected_milestones(store).await,
         "started_on / completed_on after {after}"
     );
-    let astray: Vec<(i64, i64, String, String)> = sqlx::query_as(
-        "SELECT ap.project_id, ap.year, ap.district_code, p.district_code FROM annual_plans ap \
-         JOIN projects p ON p.id = ap.project_id WHERE ap.district_code <> p.district_code",
+    // (district, 开工, 竣工) of a plan or of its project.
+    type Copy = (String, Option<String>, Option<String>);
+    type PlanCopy = (i64, i64, String, Option<String>, Option<String>);
+    let plans: Vec<PlanCopy> = sqlx::query_as(
+        "SELECT project_id, year, district_code, started_on, completed_on FROM annual_plans",
     )
     .fetch_all(store.pool())
     .await
-    .expect("plans' districts");
+    .expect("plans' copies of their projects");
+    let projects: BTreeMap<i64, Copy> =
+        sqlx::query_as::<_, (i64, String, Option<String>, Option<String>)>(
+            "SELECT id, district_code, started_on, completed_on FROM projects",
+        )
+        .fetch_all(store.pool())
+        .await
+        .expect("projects")
+        .into_iter()
+        .map(|(id, d, s, c)| (id, (d, s, c)))
+        .collect();
+    let astray: Vec<(i64, i64, Copy, Copy)> = plans
+        .into_iter()
+        .map(|(id, year, d, s, c)| (id, year, (d, s, c), projects[&id].clone()))
+        .filter(|(_, _, plan, project)| plan != project)
+        .collect();
     assert_eq!(
         astray,
         vec![],
-        "plans whose district is not their project's after {after}"
+        "plans whose district or 开工/竣工 dates are not their project's after {after}"
     );
 }
 
@@ -324,6 +341,27 @@ async fn summaries_follow_every_write_to_reports_and_stage_changes(store: Store)
     )
     .await;
     assert_fresh(&store, "a plan's district changed by hand").await;
+    // And its 开工/竣工 dates (0017) the same way.
+    exec(
+        &store,
+        &format!(
+            "INSERT INTO annual_plans (project_id, year, district_code, started_on, completed_on, planned, \
+             version, updated_at) VALUES ({}, 2028, '{B}', '1999-01-01', '1999-02-01', 100, 1, \
+             '2026-01-01T00:00:00Z')",
+            p.id
+        ),
+    )
+    .await;
+    assert_fresh(&store, "a plan written by hand with other dates").await;
+    exec(
+        &store,
+        &format!(
+            "UPDATE annual_plans SET started_on = NULL, completed_on = '1999-01-01' WHERE project_id = {}",
+            p.id
+        ),
+    )
+    .await;
+    assert_fresh(&store, "a plan's dates changed by hand").await;
     exec(
         &store,
         &format!(
@@ -495,11 +533,11 @@ async fn the_migration_summarises_data_already_there(store: Store) {
              DROP TRIGGER monthly_progress_summary_delete; DROP TRIGGER stage_changes_summary_insert; \
              DROP TRIGGER stage_changes_summary_update; DROP TRIGGER stage_changes_summary_delete; \
              DROP TRIGGER annual_plans_summary_insert; DROP TRIGGER annual_plans_summary_update; \
-             DROP TRIGGER annual_plans_district_insert; DROP TRIGGER annual_plans_district_update; \
-             DROP TRIGGER projects_plan_district; \
+             DROP TRIGGER annual_plans_project_copy_insert; \
+             DROP TRIGGER annual_plans_project_copy_update; DROP TRIGGER projects_plan_copy; \
              DROP INDEX projects_figures; ALTER TABLE projects DROP COLUMN started_on; \
              ALTER TABLE projects DROP COLUMN completed_on; {PLAN_COLUMNS} \
-             DELETE FROM schema_migrations WHERE version IN (4, 16)"
+             DELETE FROM schema_migrations WHERE version IN (4, 16, 17)"
         }
         Engine::Postgres => {
             "DROP FUNCTION hezuo_monthly_progress_summary() CASCADE; \
@@ -507,11 +545,12 @@ async fn the_migration_summarises_data_already_there(store: Store) {
              DROP FUNCTION hezuo_annual_plans_summary() CASCADE; \
              DROP FUNCTION hezuo_refresh_plan_done(BIGINT, BIGINT); \
              DROP FUNCTION hezuo_refresh_project_milestones(BIGINT); DROP INDEX projects_figures; \
-             DROP FUNCTION hezuo_annual_plans_district() CASCADE; \
-             DROP FUNCTION hezuo_projects_plan_district() CASCADE; \
-             ALTER TABLE annual_plans DROP COLUMN district_code; \
+             DROP FUNCTION hezuo_annual_plans_project_copy() CASCADE; \
+             DROP FUNCTION hezuo_projects_plan_copy() CASCADE; \
+             ALTER TABLE annual_plans DROP COLUMN district_code, DROP COLUMN started_on, \
+             DROP COLUMN completed_on; \
              ALTER TABLE projects DROP COLUMN started_on, DROP COLUMN completed_on; {PLAN_COLUMNS} \
-             DELETE FROM schema_migrations WHERE version IN (4, 16)"
+             DELETE FROM schema_migrations WHERE version IN (4, 16, 17)"
         }
     };
     let plan_columns: String = ["done_from", "done_to"]
