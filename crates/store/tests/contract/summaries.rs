@@ -16,7 +16,7 @@ contract!(
     summaries_follow_every_write_to_reports_and_stage_changes,
     the_summaries_stage_lists_are_the_domains,
     reports_filed_at_once_for_one_plan_are_all_summed,
-    plans_written_while_their_project_moves_take_its_district,
+    plans_written_while_their_project_moves_and_starts_copy_it,
     the_migration_summarises_data_already_there,
 );
 
@@ -454,7 +454,7 @@ async fn reports_filed_at_once_for_one_plan_are_all_summed(store: Store) {
 
 /// A project moved between districts again and again while its plans for twelve years are
 /// being written: whichever commits first, every plan ends in the project's district.
-async fn plans_written_while_their_project_moves_take_its_district(store: Store) {
+async fn plans_written_while_their_project_moves_and_starts_copy_it(store: Store) {
     World::build(&store).await;
     let p = create(
         &store,
@@ -465,7 +465,31 @@ async fn plans_written_while_their_project_moves_take_its_district(store: Store)
         },
     )
     .await;
-    let barrier = Arc::new(Barrier::new(13));
+    let barrier = Arc::new(Barrier::new(14));
+    // Its 开工/竣工 dates change meanwhile too, each an earlier date than the last (0017).
+    let dater = {
+        let (store, barrier, id) = (store.clone(), barrier.clone(), p.id);
+        tokio::spawn(async move {
+            barrier.wait().await;
+            for (to, on) in [
+                ("started", "2024-05-01"),
+                ("started", "2024-04-01"),
+                ("completed", "2024-09-01"),
+                ("started", "2024-03-01"),
+                ("completed", "2024-08-01"),
+            ] {
+                exec(
+                    &store,
+                    &format!(
+                        "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, \
+                         user_id, created_at) VALUES ({id}, 'signed', '{to}', '{on}', NULL, NULL, \
+                         '2024-06-01T00:00:00Z')"
+                    ),
+                )
+                .await;
+            }
+        })
+    };
     let mover = {
         let (store, barrier, id) = (store.clone(), barrier.clone(), p.id);
         tokio::spawn(async move {
@@ -502,7 +526,21 @@ async fn plans_written_while_their_project_moves_take_its_district(store: Store)
         t.await.expect("the plan is saved");
     }
     mover.await.expect("the project moved");
-    assert_fresh(&store, "plans written while their project moved").await;
+    dater.await.expect("the project started and completed");
+    assert_fresh(
+        &store,
+        "plans written while their project moved and started",
+    )
+    .await;
+    let dates: Vec<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT DISTINCT started_on, completed_on FROM annual_plans")
+            .fetch_all(store.pool())
+            .await
+            .expect("dates");
+    assert_eq!(
+        dates,
+        vec![(Some("2024-03-01".into()), Some("2024-08-01".into()))]
+    );
     let districts: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT district_code FROM annual_plans")
             .fetch_all(store.pool())
