@@ -222,7 +222,7 @@ fn scope_label(params: &StatsParams, lookups: &Lookups) -> String {
         }
     }
     if parts.is_empty() {
-        "全市".into()
+        lookups.whole.clone()
     } else {
         parts.join(" · ")
     }

@@ -116,6 +116,9 @@ pub fn area_name(viewer: &hezuo_domain::Viewer, lookups: &Lookups) -> Option<Str
 /// Choices for the selects of filters and forms.
 #[derive(Clone)]
 pub struct Lookups {
+    /// What the viewer's whole scope is called in a title: 全市, or the liaison's district,
+    /// platform or unit (a district user's cockpit is 吴兴区's, not the city's).
+    pub whole: String,
     pub districts: Vec<Opt>,
     pub platforms: Vec<Opt>,
     /// Platform id → district code, so the form offers only the chosen district's platforms.
@@ -202,6 +205,19 @@ impl Lookups {
             .iter()
             .map(|t| Opt::new(t, TierConfig::label(*t)))
             .collect();
+        let name_of = |opts: &Vec<Opt>, value: String| {
+            opts.iter()
+                .find(|o| o.value == value)
+                .map(|o| o.label.clone())
+        };
+        let units = simple(store.dict_list(DictKind::Unit).await?);
+        let whole = match &scope {
+            ProjectScope::District(code) => name_of(&districts, code.clone()),
+            ProjectScope::Platform(id) => name_of(&platforms, id.to_string()),
+            ProjectScope::Unit(id) => name_of(&units, id.to_string()),
+            ProjectScope::City | ProjectScope::Nothing => None,
+        }
+        .unwrap_or_else(|| "全市".to_string());
         let this_year = chrono::Utc::now()
             .date_naive()
             .format("%Y")
@@ -209,6 +225,7 @@ impl Lookups {
             .parse::<i32>()
             .unwrap_or(2024);
         Ok(Lookups {
+            whole,
             districts,
             platforms,
             platform_parent,
@@ -216,7 +233,7 @@ impl Lookups {
             chains: simple(all_chains),
             chain_parent,
             leaders: simple(store.dict_list(DictKind::Leader).await?),
-            units: simple(store.dict_list(DictKind::Unit).await?),
+            units,
             lists: simple(store.dict_list(DictKind::List).await?),
             events: simple(store.dict_list(DictKind::SigningEvent).await?),
             stages: Stage::ALL

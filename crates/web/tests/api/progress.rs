@@ -311,6 +311,10 @@ async fn an_areas_cockpit_contains_only_its_own_district() {
     let page = area.get("/cockpit?year=2024&month=3").await;
     page.assert_status(StatusCode::OK);
     assert!(
+        page.text.contains("吴兴区 · 2024年") && !page.text.contains("全市 · 2024年"),
+        "the title names its district, not the city"
+    );
+    assert!(
         page.text.contains(WX_EV),
         "its own lagging project is listed"
     );
