@@ -14,6 +14,7 @@ contract!(
     a_later_stage_moves_the_project_on_an_earlier_one_is_refused,
     an_area_imports_only_into_its_own_scope,
     each_project_streams_the_whole_filtered_scoped_list_in_order,
+    a_large_import_leaves_every_index_as_it_was,
 );
 
 const ALL: &[&str] = &[
@@ -218,4 +219,56 @@ async fn each_project_streams_the_whole_filtered_scoped_list_in_order(store: Sto
         .await
         .unwrap();
     assert_eq!(seen, 3);
+}
+
+/// The indexes of the tables a large import fills (SQLite drops and rebuilds them around the
+/// rows), each with its definition.
+async fn indexes(store: &Store) -> Vec<(String, String)> {
+    let sql = match store.engine() {
+        hezuo_store::Engine::Sqlite => {
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+             AND tbl_name IN ('projects', 'stage_changes') AND sql IS NOT NULL ORDER BY name"
+        }
+        hezuo_store::Engine::Postgres => {
+            "SELECT CAST(indexname AS TEXT), indexdef FROM pg_indexes \
+             WHERE tablename IN ('projects', 'stage_changes') ORDER BY indexname"
+        }
+    };
+    sqlx::query_as(sql).fetch_all(store.pool()).await.unwrap()
+}
+
+/// 2 000 new projects into an empty library: SQLite builds the indexes after the rows. A dry
+/// run (rolled back) and a commit both leave every index there and as defined, and the rows are
+/// found through them.
+async fn a_large_import_leaves_every_index_as_it_was(store: Store) {
+    World::build(&store).await;
+    let before = indexes(&store).await;
+    assert!(before.len() >= 5, "{before:?}");
+    let rows: Vec<Sourced<ProjectDraft>> = (0..2_000)
+        .map(|i| row(i + 2, draft(input(&format!("批量项目{i}"))), ALL))
+        .collect();
+    let dry = import(&store, &rows, true).await;
+    assert_eq!((dry.inserted, dry.problems.len()), (2_000, 0));
+    assert_eq!(indexes(&store).await, before, "after a dry run");
+    assert_eq!(list(&store, &admin(), &every()).await.total, 0);
+
+    let out = import(&store, &rows, false).await;
+    assert_eq!((out.inserted, out.problems.len()), (2_000, 0));
+    assert_eq!(indexes(&store).await, before, "after the import");
+    let mut in_a = every();
+    in_a.district = Some(A.into());
+    assert_eq!(list(&store, &admin(), &in_a).await.total, 2_000);
+    let first_stages: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM stage_changes sc JOIN projects p ON p.id = sc.project_id \
+         WHERE p.district_code = $1",
+    )
+    .bind(A)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(first_stages, 2_000);
+    // Imported again: all updates, no duplicate, the indexes untouched.
+    let again = import(&store, &rows, false).await;
+    assert_eq!((again.inserted, again.updated), (0, 2_000));
+    assert_eq!(indexes(&store).await, before, "after the update");
 }
