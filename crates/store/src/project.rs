@@ -873,11 +873,20 @@ pub(crate) async fn insert_many_in_tx(
             "INSERT INTO projects (name, kind, stage, maturity, stage_date, signed_on, investor, summary, currency, \
              investment_orig, usd_rate, rate_date, investment_cny, arrived, origin, origin_detail, industry_id, \
              chain_id, flags, district_code, platform_id, land_mu_x100, leader_id, unit_id, promoter, commissioner, \
-             signing_event_id, project_code, version, created_at, updated_at) VALUES ",
+             signing_event_id, project_code, started_on, completed_on, version, created_at, updated_at) VALUES ",
         );
         for (i, draft) in chunk.iter().enumerate() {
             sql.push(if i == 0 { "(" } else { ", (" });
             bind_draft(&mut sql, draft, true);
+            // The first 开工/竣工 dates its one stage change below gives it (the summary the
+            // stage changes' trigger keeps, migrations 0004/0007): named here, the trigger
+            // finds the row already right and leaves it, instead of rewriting each project
+            // it has just inserted (0.3–0.4 s of a 100k-row import).
+            let reached = |yes: bool| opt_text(yes.then(|| draft.stage_date.to_string()));
+            sql.push(", ")
+                .bind(reached(draft.stage.has_started()))
+                .push(", ")
+                .bind(reached(draft.stage.has_completed()));
             sql.push(", 1, ")
                 .bind_text(now.to_string())
                 .push(", ")

@@ -244,8 +244,19 @@ async fn a_large_import_leaves_every_index_as_it_was(store: Store) {
     World::build(&store).await;
     let before = indexes(&store).await;
     assert!(before.len() >= 5, "{before:?}");
+    // Every stage in turn, each dated, so the projects' first 开工/竣工 dates are checked too.
+    let stages: Vec<Stage> = Stage::ALL
+        .into_iter()
+        .filter(|s| *s != Stage::Terminated)
+        .collect();
     let rows: Vec<Sourced<ProjectDraft>> = (0..2_000)
-        .map(|i| row(i + 2, draft(input(&format!("批量项目{i}"))), ALL))
+        .map(|i| {
+            let mut p = input(&format!("批量项目{i}"));
+            p.stage = stages[i % stages.len()].code().into();
+            p.stage_date = format!("2024-03-{:02}", 1 + i % 28);
+            p.signed_on = "2024-02-01".into();
+            row(i + 2, draft(p), ALL)
+        })
         .collect();
     let dry = import(&store, &rows, true).await;
     assert_eq!((dry.inserted, dry.problems.len()), (2_000, 0));
@@ -267,6 +278,21 @@ async fn a_large_import_leaves_every_index_as_it_was(store: Store) {
     .await
     .unwrap();
     assert_eq!(first_stages, 2_000);
+    let dates: Vec<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT name, started_on, completed_on FROM projects")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    for (name, started, completed) in dates {
+        let r = &rows[name["批量项目".len()..].parse::<usize>().unwrap()].value;
+        let on = |yes: bool| yes.then(|| r.stage_date.to_string());
+        assert_eq!(
+            (started, completed),
+            (on(r.stage.has_started()), on(r.stage.has_completed())),
+            "{name} at {:?}",
+            r.stage
+        );
+    }
     // Imported again: all updates, no duplicate, the indexes untouched.
     let again = import(&store, &rows, false).await;
     assert_eq!((again.inserted, again.updated), (0, 2_000));
