@@ -97,6 +97,11 @@ fn neutralised(text: String) -> String {
     }
 }
 
+/// The deflate level of a list's workbook. Compressing the sheet is a third of the writer's
+/// time and comes after its last row; level 3 instead of the default 6 takes 100k rows from
+/// 2.2 to 1.8 s for a file 17% larger (bench/README.md).
+const LIST_ZIP_LEVEL: u8 = 3;
+
 /// Writes a list to `out`: title, scope, header, every row `rows` yields, a totals row.
 /// Returns the number of data rows written.
 pub fn write_list<W, I>(sheet: &ListSheet<'_>, rows: I, out: W) -> Result<usize, XlsxError>
@@ -105,6 +110,7 @@ where
     I: IntoIterator<Item = Vec<Cell>>,
 {
     let mut book = Workbook::new();
+    book.set_zip_compression_level(LIST_ZIP_LEVEL);
     let formats = Formats::new();
     let ws = book.add_worksheet_with_constant_memory()?;
     let written = write_sheet(ws, sheet, rows, &formats)?;
