@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::form::parse_query;
 use crate::progress::last_month;
 use crate::stats::{InvestmentJson, StatsParams, province_reference};
-use crate::views::{Lookups, Opt, html, rate_text, wan_display};
+use crate::views::{CITY, Lookups, Opt, html, rate_text, wan_display};
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
@@ -136,7 +136,7 @@ fn selectors(params: &StatsParams, period: Period, lookups: &Lookups) -> Vec<Sel
         s(
             "district",
             "区县",
-            "全市",
+            CITY,
             &lookups.districts,
             params.district.clone().unwrap_or_default(),
         ),
@@ -221,11 +221,11 @@ fn scope_label(params: &StatsParams, lookups: &Lookups) -> String {
             parts.push(n);
         }
     }
-    if parts.is_empty() {
-        lookups.whole.clone()
-    } else {
-        parts.join(" · ")
+    // A liaison's figures are always within its own area: named first unless chosen anyway.
+    if parts.is_empty() || (lookups.whole != CITY && !parts.contains(&lookups.whole)) {
+        parts.insert(0, lookups.whole.clone());
     }
+    parts.join(" · ")
 }
 
 #[derive(Template)]

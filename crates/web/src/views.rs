@@ -113,6 +113,9 @@ pub fn area_name(viewer: &hezuo_domain::Viewer, lookups: &Lookups) -> Option<Str
         .map(|o| o.label.clone())
 }
 
+/// The whole city, as a scope is named in titles (全市).
+pub const CITY: &str = "全市";
+
 /// Choices for the selects of filters and forms.
 #[derive(Clone)]
 pub struct Lookups {
@@ -217,7 +220,7 @@ impl Lookups {
             ProjectScope::Unit(id) => name_of(&units, id.to_string()),
             ProjectScope::City | ProjectScope::Nothing => None,
         }
-        .unwrap_or_else(|| "全市".to_string());
+        .unwrap_or_else(|| CITY.to_string());
         let this_year = chrono::Utc::now()
             .date_naive()
             .format("%Y")

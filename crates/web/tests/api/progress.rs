@@ -314,6 +314,19 @@ async fn an_areas_cockpit_contains_only_its_own_district() {
         page.text.contains("吴兴区 · 2024年") && !page.text.contains("全市 · 2024年"),
         "the title names its district, not the city"
     );
+    // Filtered by a chain, the title still says whose figures they are.
+    let chained = area
+        .get(&format!(
+            "/cockpit?year=2024&month=3&chain={}",
+            app.fx.chain.id
+        ))
+        .await;
+    assert!(
+        chained
+            .text
+            .contains(&format!("吴兴区 · {} · 2024年", app.fx.chain.name)),
+        "the district and the chain in the title"
+    );
     assert!(
         page.text.contains(WX_EV),
         "its own lagging project is listed"
