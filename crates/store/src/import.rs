@@ -256,13 +256,10 @@ impl Store {
         }
         out.problems = problems;
         if out.problems.is_empty() {
-            // A large sheet into a smaller library: SQLite builds the secondary indexes of the
-            // new rows' tables once, after them, instead of updating each index row by row.
-            let rebuild = if self.engine() == Engine::Sqlite
-                && inserts.len() >= BULK_FROM
-                && inserts.len() >= existing.len()
-            {
-                drop_indexes(&mut tx, BULK_TABLES).await?
+            // A large sheet: SQLite builds the secondary indexes of the tables it at least
+            // doubles once, after the new rows, instead of updating each index row by row.
+            let rebuild = if self.engine() == Engine::Sqlite && inserts.len() >= BULK_FROM {
+                drop_indexes(&mut tx, BULK_TABLES, inserts.len()).await?
             } else {
                 Vec::new()
             };
@@ -284,9 +281,10 @@ impl Store {
     }
 }
 
-/// New projects from which an import into SQLite drops the secondary indexes of
-/// [`BULK_TABLES`] and builds them again after the rows, when the library holds no more
-/// projects than the import adds. At 100k new projects the indexes cost 1.1–1.2 s updated row
+/// New projects from which an import into SQLite drops the secondary indexes of each of
+/// [`BULK_TABLES`] holding no more rows than the import adds to it (one each per project), and
+/// builds them again after the rows; a bigger table keeps its indexes, whose rebuild would
+/// cost more than the rows save. At 100k new projects the indexes cost 1.1–1.2 s updated row
 /// by row and 0.7 s built afterwards (bench/README.md). It all happens inside the import's
 /// transaction: readers keep seeing the committed library with its indexes, a rolled-back
 /// import (a dry run, a failure) leaves the indexes as they were, and SQLite has one writer
@@ -297,14 +295,22 @@ const BULK_FROM: usize = 2_000;
 /// The tables an import of projects writes many rows to: the projects and their first stage.
 const BULK_TABLES: &[&str] = &["projects", "stage_changes"];
 
-/// SQLite: drops the secondary indexes of `tables` (not those behind a UNIQUE or PRIMARY KEY
-/// constraint, which have no SQL of their own) and returns the statements that create them.
+/// SQLite: drops the secondary indexes of those of `tables` holding at most `adding` rows (not
+/// the indexes behind a UNIQUE or PRIMARY KEY constraint, which have no SQL of their own) and
+/// returns the statements that create them.
 async fn drop_indexes(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     tables: &[&str],
+    adding: usize,
 ) -> Result<Vec<String>, StoreError> {
     let mut creates = Vec::new();
     for table in tables {
+        let rows: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(&mut **tx)
+            .await?;
+        if usize::try_from(rows).map_or(true, |n| n > adding) {
+            continue;
+        }
         let indexes: Vec<(String, String)> = sqlx::query_as(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 \
              AND sql IS NOT NULL ORDER BY name",
