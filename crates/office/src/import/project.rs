@@ -150,14 +150,62 @@ pub fn read_projects(
     today: NaiveDate,
     remembered: &Remembered,
 ) -> ProjectSheetResult {
+    read_projects_in_parts(book, vocab, today, remembered, PARALLEL_FROM)
+}
+
+/// [`read_projects`], a table of `parallel_from` data rows or more read in parts, one per core.
+pub(crate) fn read_projects_in_parts(
+    book: &Book,
+    vocab: &Vocab,
+    today: NaiveDate,
+    remembered: &Remembered,
+    parallel_from: usize,
+) -> ProjectSheetResult {
     let (tables, mut errors) = find_tables(book, FIELDS, remembered);
     let mut rows = Vec::new();
-    let mut names = Names::new(vocab);
     for table in &tables {
         let Some(sheet) = book.sheets.iter().find(|s| s.name == table.sheet) else {
             continue;
         };
-        read_table(sheet, table, &mut names, today, &mut rows, &mut errors);
+        // Each row is read on its own, so a long sheet is read in parts on the machine's
+        // cores (100k rows: reading and checking 0.59 → 0.36 s on two), each part with its
+        // own memo of names, and the parts' rows and problems put back in the sheet's order.
+        let parts = if table.rows.len() >= parallel_from {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            1
+        };
+        let chunk = table.rows.len().div_ceil(parts).max(1);
+        let read: Vec<(Vec<Sourced<ProjectDraft>>, Vec<CellError>)> = std::thread::scope(|s| {
+            let workers: Vec<_> = table
+                .rows
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        let (mut rows, mut errors) = (Vec::new(), Vec::new());
+                        let mut names = Names::new(vocab);
+                        read_rows(
+                            sheet,
+                            table,
+                            part,
+                            &mut names,
+                            today,
+                            &mut rows,
+                            &mut errors,
+                        );
+                        (rows, errors)
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("a part of the sheet was read"))
+                .collect()
+        });
+        for (part_rows, part_errors) in read {
+            rows.extend(part_rows);
+            errors.extend(part_errors);
+        }
     }
     SheetResult {
         rows,
@@ -166,9 +214,14 @@ pub fn read_projects(
     }
 }
 
-fn read_table(
+/// Data rows of a table from which [`read_projects`] reads it in parts, one per core.
+const PARALLEL_FROM: usize = 5_000;
+
+/// Reads the data rows `part` (0-based, in order) of `table`.
+fn read_rows(
     sheet: &Sheet,
     table: &Table,
+    part: &[usize],
     names: &mut Names<'_>,
     today: NaiveDate,
     rows: &mut Vec<Sourced<ProjectDraft>>,
@@ -180,7 +233,7 @@ fn read_table(
         .filter(|f| table.mapping.contains_key(f.key))
         .map(|f| f.key)
         .collect();
-    for &r in &table.rows {
+    for &r in part {
         // Numbers, dates, codes and dictionary words are read in half-width forms; free text
         // (names, the investor, contents) is kept as typed, full-width brackets and all.
         let text = |key: &str| -> String {

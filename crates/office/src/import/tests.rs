@@ -1,6 +1,6 @@
 //! Workbooks laid out the way offices lay them out, built here, read back through the import.
 
-use super::project::{FIELDS, Vocab, read_projects};
+use super::project::{FIELDS, Vocab, read_projects, read_projects_in_parts};
 use super::*;
 use crate::book::read_book;
 use chrono::NaiveDate;
@@ -338,4 +338,57 @@ fn a_mapping_set_for_a_shape_is_used_for_the_next_file_of_that_shape() {
     let broken = Remembered::from([(table.shape(), Mapping::from([("summary".to_string(), 5)]))]);
     let third = read_projects(&book, &vocab(), today(), &broken);
     assert_eq!(third.rows[0].value.name, "甲项目");
+}
+
+/// A long sheet is read in parts on the machine's cores; rows and problems come back exactly
+/// as reading it in one piece gives them, in the sheet's order.
+#[test]
+fn a_sheet_read_in_parts_reads_as_in_one() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("项目").unwrap();
+    for (c, h) in [
+        "项目名称",
+        "总投资（万元）",
+        "来源地",
+        "区县",
+        "签约日期",
+        "阶段",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=301u32 {
+        // Every seventh row has a problem (an amount that is no number, an unknown district).
+        let bad = r % 7 == 0;
+        let cells = [
+            format!("项目{r}"),
+            if bad {
+                "若干".into()
+            } else {
+                format!("{}", 100 + r)
+            },
+            "上海".into(),
+            if bad {
+                "西湖区".into()
+            } else {
+                "吴兴".into()
+            },
+            format!("2024-03-{:02}", 1 + r % 28),
+            "签约".into(),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            ws.write(r, c as u16, v.as_str()).unwrap();
+        }
+    }
+    let book = read_book(&wb.save_to_buffer().unwrap()).unwrap();
+    let whole = read_projects_in_parts(&book, &vocab(), today(), &Remembered::new(), usize::MAX);
+    let parts = read_projects_in_parts(&book, &vocab(), today(), &Remembered::new(), 1);
+    assert_eq!(whole.rows.len(), 301 - 301 / 7);
+    assert_eq!(whole.errors.len(), 2 * (301 / 7), "{:?}", whole.errors);
+    assert_eq!(parts.rows, whole.rows);
+    assert_eq!(parts.errors, whole.errors);
+    assert!(whole.rows.windows(2).all(|w| w[0].row < w[1].row));
 }
