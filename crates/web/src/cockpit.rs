@@ -136,7 +136,12 @@ fn selectors(params: &StatsParams, period: Period, lookups: &Lookups) -> Vec<Sel
         s(
             "district",
             "区县",
-            CITY,
+            // A liaison's "all" is its own area, not the city.
+            if lookups.whole == CITY {
+                CITY
+            } else {
+                "全部"
+            },
             &lookups.districts,
             params.district.clone().unwrap_or_default(),
         ),

@@ -283,6 +283,10 @@ async fn the_cockpit_shows_the_same_figures_as_the_api_and_drills_down_to_them()
     assert_eq!(api["completion_rate"], 16.7);
     assert!(page.text.contains(">16.7%</strong>"), "{}", page.text);
     assert!(page.text.contains(">25.0%</strong>"), "time progress");
+    assert!(
+        page.text.contains("全市 · 2024年") && page.text.contains(">全市</option>"),
+        "the office's cockpit is the city's"
+    );
     assert!(page.text.contains("<svg"), "charts are drawn on the server");
     assert!(page.text.contains("吴兴区") && page.text.contains("南浔区"));
 
@@ -313,6 +317,10 @@ async fn an_areas_cockpit_contains_only_its_own_district() {
     assert!(
         page.text.contains("吴兴区 · 2024年") && !page.text.contains("全市 · 2024年"),
         "the title names its district, not the city"
+    );
+    assert!(
+        !page.text.contains(">全市</option>"),
+        "its district choice offers no whole city"
     );
     // Filtered by a chain, the title still says whose figures they are.
     let chained = area
