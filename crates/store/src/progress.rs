@@ -77,6 +77,14 @@ fn office_offset() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// A new annual plan ($1 project, $2 year, $3 planned, $4 planned start, $5 planned
+/// completion, $6 now), written with the copy it keeps of its project — district and first
+/// 开工/竣工 dates (migrations 0016, 0017) — so the triggers keeping that copy find it right.
+/// No row is written when the project is not there.
+pub(crate) const INSERT_PLAN: &str = "INSERT INTO annual_plans (project_id, year, district_code, started_on, \
+     completed_on, planned, planned_start, planned_completion, version, updated_at) \
+     SELECT $1, $2, district_code, started_on, completed_on, $3, $4, $5, 1, $6 FROM projects WHERE id = $1";
+
 impl Store {
     /// Creates or replaces a project's plan for a year. `version` is the plan's version as read
     /// (`None` when there was none); a stale one is a `Conflict`.
@@ -95,8 +103,7 @@ impl Store {
         let month_text = |m: Option<Month>| m.map(|m| m.to_string());
         let written = match (&before, version) {
             (None, _) => sqlx::query(
-                "INSERT INTO annual_plans (project_id, year, district_code, started_on, completed_on, planned, planned_start, planned_completion, version, updated_at) \
-                 SELECT $1, $2, district_code, started_on, completed_on, $3, $4, $5, 1, $6 FROM projects WHERE id = $1",
+                INSERT_PLAN,
             )
             .bind(project_id)
             .bind(i64::from(plan.year))

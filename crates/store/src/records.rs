@@ -241,19 +241,16 @@ impl Store {
                 .await?;
                 out.updated += 1;
             } else {
-                let written = sqlx::query(
-                    "INSERT INTO annual_plans (project_id, year, district_code, started_on, completed_on, planned, planned_start, planned_completion, version, updated_at) \
-                     SELECT $1, $2, district_code, started_on, completed_on, $3, $4, $5, 1, $6 FROM projects WHERE id = $1",
-                )
-                .bind(id)
-                .bind(key.1)
-                .bind(p.planned.0)
-                .bind(month_text(p.planned_start))
-                .bind(month_text(p.planned_completion))
-                .bind(now.clone())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                let written = sqlx::query(crate::progress::INSERT_PLAN)
+                    .bind(id)
+                    .bind(key.1)
+                    .bind(p.planned.0)
+                    .bind(month_text(p.planned_start))
+                    .bind(month_text(p.planned_completion))
+                    .bind(now.clone())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                 // The plan copies its project's row: none, and nothing was written.
                 if written == 0 {
                     return Err(StoreError::NotFound);

@@ -86,16 +86,26 @@ fn done_column(period: Period) -> String {
     format!("ap.done{}", period.month)
 }
 
-/// Must a query over the plans join their projects? Each plan carries what a figure needs of
-/// its project — its district (migration 0016) and its 开工/竣工 dates (0017) — so only to
-/// narrow them by the viewer's scope or the filter, or to group them by a key of the
-/// project's ([`GroupBy::plans_own_key`]). The whole city, or the city split by district,
-/// reads the plans alone.
-fn plans_need_projects(viewer: &Viewer, filter: &ProjectFilter, group: Option<GroupBy>) -> bool {
+/// The `FROM` of a query over the plans (`ap`), joined to their projects (`p`) only where it
+/// must be. Each plan carries what a figure needs of its project — its district (migration
+/// 0016) and its 开工/竣工 dates (0017) — so the projects are read only for their names
+/// (`named`), to narrow the plans by the viewer's scope or the filter, or to group them by a
+/// key of the project's ([`GroupBy::plans_own_key`]). The whole city, or the city split by
+/// district, reads the plans alone.
+fn plans_from(
+    viewer: &Viewer,
+    filter: &ProjectFilter,
+    group: Option<GroupBy>,
+    named: bool,
+) -> &'static str {
     let mut narrowing = Sql::new("");
     push_scope(&mut narrowing, viewer);
     push_filters(&mut narrowing, filter);
-    !narrowing.text.is_empty() || group.is_some_and(|g| g.plans_own_key().is_none())
+    if named || !narrowing.text.is_empty() || group.is_some_and(|g| g.plans_own_key().is_none()) {
+        " FROM annual_plans ap JOIN projects p ON p.id = ap.project_id"
+    } else {
+        " FROM annual_plans ap"
+    }
 }
 
 /// The list filter's year defaults to the period's year (省长三角一体化重大项目 2024).
@@ -301,7 +311,7 @@ impl ProjectProgress {
 /// (`pid`, `pdistrict`, and with `named` its name `pname`), `planned`, `done` (Σ reports to the
 /// month), and 0/1 flags `ps`/`pc` (planned to start/complete this year) and `st`/`co`
 /// (started/completed by the period's end). Every plan-based figure and its drill-down read
-/// these rows; the projects are joined only for the names or where [`plans_need_projects`].
+/// these rows, the projects joined as [`plans_from`] says.
 fn plan_rows(
     viewer: &Viewer,
     filter: &ProjectFilter,
@@ -330,10 +340,8 @@ fn plan_rows(
     reached_by(&mut inner, "ap.started_on", period);
     inner.push(" AS st, ");
     reached_by(&mut inner, "ap.completed_on", period);
-    inner.push(" AS co FROM annual_plans ap");
-    if named || plans_need_projects(viewer, filter, group) {
-        inner.push(" JOIN projects p ON p.id = ap.project_id");
-    }
+    inner.push(" AS co");
+    inner.push(plans_from(viewer, filter, group, named));
     inner
         .push(" WHERE ap.year = ")
         .bind_int(i64::from(period.year))
@@ -724,11 +732,9 @@ impl Store {
         let label = group_label(group, "s.g");
         let done = done_column(period);
         let mut sql = Sql::new(&format!(
-            "SELECT s.g, {label}, s.v FROM (SELECT {key} AS g, CAST(SUM({done}) AS BIGINT) AS v FROM annual_plans ap"
+            "SELECT s.g, {label}, s.v FROM (SELECT {key} AS g, CAST(SUM({done}) AS BIGINT) AS v"
         ));
-        if plans_need_projects(viewer, filter, group) {
-            sql.push(" JOIN projects p ON p.id = ap.project_id");
-        }
+        sql.push(plans_from(viewer, filter, group, false));
         sql.push(" WHERE ap.year = ")
             .bind_int(i64::from(period.year))
             .push(" AND ap.done_from <= ")
@@ -760,10 +766,7 @@ impl Store {
         for m in 1..=period.month {
             sql.push(&format!(", CAST(COALESCE(SUM(ap.done{m}), 0) AS BIGINT)"));
         }
-        sql.push(" FROM annual_plans ap");
-        if plans_need_projects(viewer, &filter, None) {
-            sql.push(" JOIN projects p ON p.id = ap.project_id");
-        }
+        sql.push(plans_from(viewer, &filter, None, false));
         sql.push(" WHERE ap.year = ");
         sql.bind_int(i64::from(period.year))
             .push(" AND ap.done_from <= ")

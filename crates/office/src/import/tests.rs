@@ -174,35 +174,38 @@ fn reads_messy_rows_into_drafts() {
     assert_eq!(rows[1].value.stage, hezuo_domain::Stage::Started);
 }
 
-#[test]
-fn every_problem_is_reported_with_sheet_row_column_and_value() {
+/// A plain sheet "项目": one header row (name, 总投资（万元）, origin, district, signing date,
+/// stage) and `rows` under it.
+fn plain_project_book<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R]) -> crate::book::Book {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("项目").unwrap();
-    for (c, h) in [
+    let header = [
         "项目名称",
         "总投资（万元）",
         "来源地",
         "区县",
         "签约日期",
         "阶段",
-    ]
-    .iter()
-    .enumerate()
-    {
+    ];
+    for (c, h) in header.iter().enumerate() {
         ws.write(0, c as u16, *h).unwrap();
     }
-    let rows = [
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.as_ref().iter().enumerate() {
+            ws.write(r as u32 + 1, c as u16, v.as_ref()).unwrap();
+        }
+    }
+    read_book(&wb.save_to_buffer().unwrap()).unwrap()
+}
+
+#[test]
+fn every_problem_is_reported_with_sheet_row_column_and_value() {
+    let book = plain_project_book(&[
         ["好项目", "100", "上海", "吴兴", "2024-03-05", "签约"],
         ["", "100", "上海", "吴兴", "2024-03-05", "签约"],
         ["坏日期", "一百", "火星", "西湖区", "2024.13.5", "已完工"],
-    ];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write(r as u32 + 1, c as u16, *v).unwrap();
-        }
-    }
-    let book = read_book(&wb.save_to_buffer().unwrap()).unwrap();
+    ]);
     let result = read_projects(&book, &vocab(), today(), &Remembered::new());
     assert_eq!(result.rows.len(), 1);
     let at = |row: usize, col: &str| {
@@ -344,46 +347,29 @@ fn a_mapping_set_for_a_shape_is_used_for_the_next_file_of_that_shape() {
 /// as reading it in one piece gives them, in the sheet's order.
 #[test]
 fn a_sheet_read_in_parts_reads_as_in_one() {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("项目").unwrap();
-    for (c, h) in [
-        "项目名称",
-        "总投资（万元）",
-        "来源地",
-        "区县",
-        "签约日期",
-        "阶段",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write(0, c as u16, *h).unwrap();
-    }
-    for r in 1..=301u32 {
-        // Every seventh row has a problem (an amount that is no number, an unknown district).
-        let bad = r % 7 == 0;
-        let cells = [
-            format!("项目{r}"),
-            if bad {
-                "若干".into()
-            } else {
-                format!("{}", 100 + r)
-            },
-            "上海".into(),
-            if bad {
-                "西湖区".into()
-            } else {
-                "吴兴".into()
-            },
-            format!("2024-03-{:02}", 1 + r % 28),
-            "签约".into(),
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            ws.write(r, c as u16, v.as_str()).unwrap();
-        }
-    }
-    let book = read_book(&wb.save_to_buffer().unwrap()).unwrap();
+    let rows: Vec<[String; 6]> = (1..=301u32)
+        .map(|r| {
+            // Every seventh row has a problem (an amount that is no number, an unknown district).
+            let bad = r % 7 == 0;
+            [
+                format!("项目{r}"),
+                if bad {
+                    "若干".into()
+                } else {
+                    format!("{}", 100 + r)
+                },
+                "上海".into(),
+                if bad {
+                    "西湖区".into()
+                } else {
+                    "吴兴".into()
+                },
+                format!("2024-03-{:02}", 1 + r % 28),
+                "签约".into(),
+            ]
+        })
+        .collect();
+    let book = plain_project_book(&rows);
     let whole = read_projects_in_parts(&book, &vocab(), today(), &Remembered::new(), usize::MAX);
     let parts = read_projects_in_parts(&book, &vocab(), today(), &Remembered::new(), 1);
     assert_eq!(whole.rows.len(), 301 - 301 / 7);
