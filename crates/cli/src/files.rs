@@ -269,7 +269,8 @@ fn describe(f: &ProjectFilter) -> String {
 
 /// `hezuo parse-workbook`: the child a parse runs in. It caps its own memory and CPU time
 /// first, so a hostile file ends this process (the parent reports why) and nothing else.
-/// Exit 0 with the encoded book on stdout; 3 with the reason on stderr.
+/// Exit 0 with the book's frames on stdout (`hezuo_office::book::Piece::write_frame`), ending
+/// with the book's end; 3 with the reason on stderr.
 pub fn parse_workbook() -> std::process::ExitCode {
     use rlimit::Resource;
     let limits = [
@@ -289,11 +290,20 @@ pub fn parse_workbook() -> std::process::ExitCode {
         eprintln!("无法读取文件：{e}");
         return std::process::ExitCode::from(3);
     }
-    match hezuo_office::book::read_book(&bytes) {
-        Ok(book) => match std::io::stdout().lock().write_all(&book.encode()) {
-            Ok(()) => std::process::ExitCode::SUCCESS,
-            Err(_) => std::process::ExitCode::from(4),
-        },
+    // Frames go out as the rows are read, so the server checks and stores the first rows
+    // while the rest are still being parsed.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut frames = hezuo_office::book::PieceSink::new(|piece: hezuo_office::book::Piece| {
+        piece
+            .write_frame(&mut out)
+            .map_err(|e| hezuo_office::book::BookError::Corrupt(format!("无法传出解析结果：{e}")))
+    });
+    let read = hezuo_office::book::read_book_into(&bytes, &mut frames).and_then(|()| frames.done());
+    match read.and_then(|()| {
+        out.flush()
+            .map_err(|e| hezuo_office::book::BookError::Corrupt(e.to_string()))
+    }) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
             std::process::ExitCode::from(3)

@@ -166,6 +166,83 @@ fn a_messy_workbook_imports_all_or_nothing_and_reimports_without_duplicates() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("不是有效的 Excel"));
 }
 
+/// A workbook breaking off after its first 3 000 rows: those were checked and written while the
+/// rest was being parsed (1 024 rows a piece; enough rows for SQLite's indexes to be dropped
+/// and rebuilt), and the import still stores nothing and says why. Whole, it imports them all.
+#[test]
+fn a_workbook_breaking_after_its_first_rows_stores_nothing() {
+    let env = env("tail");
+    let before = count(&env);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "项目名称",
+        "总投资（万元）",
+        "来源地",
+        "区县",
+        "签约日期",
+        "阶段",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3000u32 {
+        let name = format!("断尾项目{r}");
+        for (c, v) in [name.as_str(), "100", "上海", "吴兴区", "2024-03-05", "签约"]
+            .iter()
+            .enumerate()
+        {
+            ws.write(r, c as u16, *v).unwrap();
+        }
+    }
+    let whole = wb.save_to_buffer().unwrap();
+    // The same file, its sheet cut off in its last cell.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&whole)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let end = String::from_utf8_lossy(&data).rfind("</c>").unwrap();
+            data.truncate(end);
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &data).unwrap();
+    }
+    let broken = out.finish().unwrap().into_inner();
+
+    let path = env.dir.join("tail.xlsx");
+    std::fs::write(&path, &broken).unwrap();
+    let out = hezuo(
+        &env.db,
+        &["import", "projects", path.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("无法读取"),
+        "{v}"
+    );
+    assert_eq!(count(&env), before, "nothing stored");
+
+    std::fs::write(&path, &whole).unwrap();
+    let out = hezuo(
+        &env.db,
+        &["import", "projects", path.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", json(&out));
+    assert_eq!(json(&out)["inserted"], 3000);
+    assert_eq!(count(&env), before + 3000);
+}
+
 #[test]
 fn plans_and_progress_import_from_the_command_line() {
     let env = env("records");

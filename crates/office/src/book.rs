@@ -5,7 +5,7 @@
 //! so on. Merged regions are kept so a two-row header can give each column its group's name.
 //! The format is decided by the file's first bytes, never by its name.
 
-use calamine::{Data, Dimensions, Reader, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{DataType, Reader, Xls, open_workbook_from_rs};
 use std::io::Cursor;
 
 /// Files larger than this are refused before any parsing (the "50 MB upload").
@@ -18,9 +18,12 @@ pub struct Sheet {
     pub name: String,
     /// Rows of cells as text, trimmed; row 0 is the sheet's first row (Excel row 1).
     pub rows: Vec<Vec<String>>,
-    /// Merged regions as (first row, first column, last row, last column), 0-based.
-    pub merged: Vec<(usize, usize, usize, usize)>,
+    /// Merged regions.
+    pub merged: Vec<Merge>,
 }
+
+/// A merged region as (first row, first column, last row, last column), 0-based.
+pub type Merge = (usize, usize, usize, usize);
 
 impl Sheet {
     /// The text at (row, column), "" outside the sheet.
@@ -45,7 +48,7 @@ impl Sheet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Book {
     pub sheets: Vec<Sheet>,
 }
@@ -98,60 +101,153 @@ pub fn check_size(bytes: &[u8]) -> Result<(), BookError> {
 
 /// Reads a whole workbook. Limits are checked before anything large is built.
 pub fn read_book(bytes: &[u8]) -> Result<Book, BookError> {
+    let mut book = BookSink::default();
+    read_book_into(bytes, &mut book)?;
+    Ok(book.book)
+}
+
+/// Reads a workbook into `sink` sheet by sheet, an .xlsx row by row as it is parsed (so the
+/// rows can be checked and stored while the rest is still being read). Limits are checked
+/// before anything large is built. On an error, what the sink already has is to be dropped.
+pub fn read_book_into(bytes: &[u8], sink: &mut impl SheetSink) -> Result<(), BookError> {
     check_size(bytes)?;
     // The parsers are third-party code fed hostile bytes: a panic in them (fuzzing found an
     // arithmetic overflow in calamine's cell references) is a file that cannot be read, not
-    // a crash of the caller. Nothing here holds state across the call, so unwinding is safe.
+    // a crash of the caller. The caller drops what the sink holds on any error, so unwinding
+    // through it is safe.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         match Format::sniff(bytes) {
-            Format::Xlsx => read_xlsx(bytes),
-            Format::Xls => read_xls(bytes),
-            Format::Csv => read_csv(bytes),
+            Format::Xlsx => {
+                crate::guard::check_xlsx(bytes)?;
+                crate::xlsx::read_xlsx(bytes, sink)
+            }
+            Format::Xls => replay(read_xls(bytes)?, sink),
+            Format::Csv => replay(read_csv(bytes)?, sink),
         }
     }))
     .unwrap_or_else(|_| Err(BookError::Corrupt("解析器无法处理该文件的内容".into())))
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Book, BookError> {
-    crate::guard::check_xlsx(bytes)?;
-    let mut book: Xlsx<Cursor<&[u8]>> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| BookError::NotSpreadsheet(e.to_string()))?;
-    collect_sheets(&mut book, |b, name| {
-        b.merge_cells_by_sheet_name(name).unwrap_or_default()
-    })
+/// Where a workbook's sheets go as they are read: each sheet begins (with its merged regions,
+/// known before its rows), gives its non-empty rows in order with their 0-based index, and
+/// ends.
+pub trait SheetSink {
+    /// A sheet begins; `declared_rows` is what the file says it holds (0 when it does not say).
+    fn begin(
+        &mut self,
+        name: &str,
+        declared_rows: usize,
+        merged: &[Merge],
+    ) -> Result<(), BookError>;
+    fn row(&mut self, index: usize, cells: Vec<String>) -> Result<(), BookError>;
+    fn end(&mut self) -> Result<(), BookError>;
+}
+
+/// A book read whole into a sink.
+fn replay(book: Book, sink: &mut impl SheetSink) -> Result<(), BookError> {
+    for sheet in book.sheets {
+        sink.begin(&sheet.name, sheet.rows.len(), &sheet.merged)?;
+        for (i, row) in sheet.rows.into_iter().enumerate() {
+            if !row.is_empty() {
+                sink.row(i, row)?;
+            }
+        }
+        sink.end()?;
+    }
+    Ok(())
+}
+
+/// A sink keeping the whole book.
+#[derive(Debug, Default)]
+pub struct BookSink {
+    pub book: Book,
+}
+
+impl SheetSink for BookSink {
+    fn begin(&mut self, name: &str, _: usize, merged: &[Merge]) -> Result<(), BookError> {
+        self.book.sheets.push(Sheet {
+            name: name.to_string(),
+            rows: Vec::new(),
+            merged: merged.to_vec(),
+        });
+        Ok(())
+    }
+
+    fn row(&mut self, index: usize, cells: Vec<String>) -> Result<(), BookError> {
+        let sheet = self.book.sheets.last_mut().ok_or_else(out_of_order)?;
+        put_row(&mut sheet.rows, index, cells)
+    }
+
+    fn end(&mut self) -> Result<(), BookError> {
+        Ok(())
+    }
+}
+
+impl BookSink {
+    /// Takes a piece of a book read back from frames.
+    pub fn piece(&mut self, piece: Piece) -> Result<(), BookError> {
+        match piece {
+            Piece::Sheet {
+                name,
+                declared_rows,
+                merged,
+            } => self.begin(&name, declared_rows, &merged),
+            Piece::Rows(rows) => rows
+                .into_iter()
+                .try_for_each(|(index, cells)| self.row(index, cells)),
+            Piece::End => self.end(),
+            Piece::Done => Ok(()),
+        }
+    }
+}
+
+/// The pieces of frames written whole into `bytes` ([`Piece::write_frame`]); `None` when they
+/// do not read back or do not end with the book's end.
+pub fn read_frames(bytes: &[u8]) -> Option<Vec<Piece>> {
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let len = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
+        let payload = bytes.get(at + 4..(at + 4).checked_add(len)?)?;
+        pieces.push(Piece::decode(payload)?);
+        at += 4 + len;
+    }
+    (pieces.last() == Some(&Piece::Done)).then_some(pieces)
+}
+
+/// Puts a row at its index in a sheet's rows, after those already there.
+pub fn put_row(
+    rows: &mut Vec<Vec<String>>,
+    index: usize,
+    cells: Vec<String>,
+) -> Result<(), BookError> {
+    if index < rows.len() {
+        return Err(out_of_order());
+    }
+    rows.resize_with(index, Vec::new);
+    rows.push(cells);
+    Ok(())
+}
+
+fn out_of_order() -> BookError {
+    BookError::Corrupt("工作表的行顺序错乱".into())
 }
 
 fn read_xls(bytes: &[u8]) -> Result<Book, BookError> {
     let mut book: Xls<Cursor<&[u8]>> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsError| BookError::NotSpreadsheet(e.to_string()))?;
-    collect_sheets(&mut book, |b, name| {
-        b.merge_cells_by_sheet_name(name).unwrap_or_default()
-    })
-}
-
-/// Every sheet of an open workbook, with its merged regions as `merges` reads them.
-fn collect_sheets<'a, R>(
-    book: &mut R,
-    merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
-) -> Result<Book, BookError>
-where
-    R: Reader<Cursor<&'a [u8]>>,
-    R::Error: std::fmt::Display,
-{
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
         let range = book
             .worksheet_range(&name)
             .map_err(|e| BookError::Corrupt(e.to_string()))?;
-        let merged = merges(book, &name)
+        let merged = book
+            .merge_cells_by_sheet_name(&name)
+            .unwrap_or_default()
             .into_iter()
             .map(|d| {
-                (
-                    d.start.0 as usize,
-                    d.start.1 as usize,
-                    d.end.0 as usize,
-                    d.end.1 as usize,
-                )
+                let (r0, c0) = (d.start.0 as usize, d.start.1 as usize);
+                (r0, c0, d.end.0 as usize, d.end.1 as usize)
             })
             .collect();
         sheets.push(sheet_from_range(name, &range, merged)?);
@@ -159,10 +255,10 @@ where
     Ok(Book { sheets })
 }
 
-fn sheet_from_range(
+pub(crate) fn sheet_from_range(
     name: String,
-    range: &calamine::Range<Data>,
-    merged: Vec<(usize, usize, usize, usize)>,
+    range: &calamine::Range<calamine::Data>,
+    merged: Vec<Merge>,
 ) -> Result<Sheet, BookError> {
     let (height, width) = range.get_size();
     if height.saturating_mul(width) > MAX_SHEET_CELLS {
@@ -190,17 +286,24 @@ fn sheet_from_range(
     Ok(Sheet { name, rows, merged })
 }
 
-/// A cell as the text a person sees.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        Data::DateTime(d) => number_text(d.as_f64().floor()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => e.to_string(),
+/// A cell as the text a person sees (an .xls cell or an .xlsx one read as a stream).
+pub(crate) fn cell_text(cell: &impl DataType) -> String {
+    if let Some(s) = cell.get_string() {
+        s.trim().to_string()
+    } else if let Some(i) = cell.get_int() {
+        i.to_string()
+    } else if let Some(f) = cell.get_float() {
+        number_text(f)
+    } else if let Some(b) = cell.get_bool() {
+        if b { "是" } else { "否" }.to_string()
+    } else if let Some(d) = cell.get_datetime() {
+        number_text(d.as_f64().floor())
+    } else if let Some(s) = cell.get_datetime_iso().or_else(|| cell.get_duration_iso()) {
+        s.to_string()
+    } else if let Some(e) = cell.get_error() {
+        e.to_string()
+    } else {
+        String::new()
     }
 }
 
@@ -266,66 +369,179 @@ fn read_csv(bytes: &[u8]) -> Result<Book, BookError> {
     })
 }
 
-/// A book as bytes, for handing it from the process that parsed it (under memory and time
-/// limits, see `hezuo_web::import`) to the one that stores it: length-prefixed UTF-8, no
-/// serde, so 100k rows cross in milliseconds.
-impl Book {
-    pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        let put = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u64).to_le_bytes());
-        let text = |out: &mut Vec<u8>, s: &str| {
-            put(out, s.len());
-            out.extend_from_slice(s.as_bytes());
-        };
-        put(&mut out, self.sheets.len());
-        for sheet in &self.sheets {
-            text(&mut out, &sheet.name);
-            put(&mut out, sheet.rows.len());
-            for row in &sheet.rows {
-                put(&mut out, row.len());
-                for cell in row {
-                    text(&mut out, cell);
-                }
-            }
-            put(&mut out, sheet.merged.len());
-            for (a, b, c, d) in &sheet.merged {
-                for n in [a, b, c, d] {
-                    put(&mut out, *n);
-                }
-            }
-        }
-        out
-    }
+/// A piece of a workbook as it is read, as one process hands it to another: the parsing child
+/// (under memory and time limits, see `hezuo_web::import`) writes frames
+/// ([`Piece::write_frame`]) and the server reads them back with [`Piece::decode`] while the
+/// child is still parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Sheet {
+        name: String,
+        declared_rows: usize,
+        merged: Vec<Merge>,
+    },
+    /// Rows of the current sheet with their 0-based index, in order.
+    Rows(Vec<(usize, Vec<String>)>),
+    End,
+    /// The whole book has been read.
+    Done,
+}
 
-    /// Reads what [`Book::encode`] wrote; `None` for anything else.
-    pub fn decode(bytes: &[u8]) -> Option<Book> {
-        let mut r = Wire { bytes, at: 0 };
-        let sheets_n = r.count()?;
-        let mut sheets = Vec::with_capacity(sheets_n);
-        for _ in 0..sheets_n {
-            let name = r.text()?;
-            let rows_n = r.count()?;
-            let mut rows = Vec::with_capacity(rows_n);
-            for _ in 0..rows_n {
-                let cells_n = r.count()?;
-                let mut cells = Vec::with_capacity(cells_n);
-                for _ in 0..cells_n {
-                    cells.push(r.text()?);
+impl Piece {
+    /// Reads one frame's payload (as [`Piece::write_frame`] wrote it); `None` for anything
+    /// else.
+    pub fn decode(bytes: &[u8]) -> Option<Piece> {
+        let (&tag, rest) = bytes.split_first()?;
+        let mut r = Wire { bytes: rest, at: 0 };
+        let piece = match tag {
+            b'S' => {
+                let name = r.text()?;
+                let declared_rows = r.num()?;
+                let n = r.count()?;
+                let mut merged = Vec::with_capacity(n);
+                for _ in 0..n {
+                    merged.push((r.num()?, r.num()?, r.num()?, r.num()?));
                 }
-                rows.push(cells);
+                Piece::Sheet {
+                    name,
+                    declared_rows,
+                    merged,
+                }
             }
-            let merged_n = r.count()?;
-            let mut merged = Vec::with_capacity(merged_n);
-            for _ in 0..merged_n {
-                merged.push((r.num()?, r.num()?, r.num()?, r.num()?));
+            b'R' => {
+                let n = r.count()?;
+                let mut rows = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let index = r.num()?;
+                    let cells_n = r.count()?;
+                    let mut cells = Vec::with_capacity(cells_n);
+                    for _ in 0..cells_n {
+                        cells.push(r.text()?);
+                    }
+                    rows.push((index, cells));
+                }
+                Piece::Rows(rows)
             }
-            sheets.push(Sheet { name, rows, merged });
-        }
-        (r.at == bytes.len()).then_some(Book { sheets })
+            b'E' => Piece::End,
+            b'Z' => Piece::Done,
+            _ => return None,
+        };
+        (r.at == rest.len()).then_some(piece)
     }
 }
 
-/// A cursor over [`Book::encode`]'s bytes.
+impl Piece {
+    /// Writes this piece as one frame: the payload's length (u32, little-endian) then the
+    /// payload, length-prefixed UTF-8, no serde, so 100k rows cross in milliseconds.
+    pub fn write_frame(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let mut payload = Vec::new();
+        match self {
+            Piece::Sheet {
+                name,
+                declared_rows,
+                merged,
+            } => {
+                payload.push(b'S');
+                put_text(&mut payload, name);
+                put_num(&mut payload, *declared_rows);
+                put_num(&mut payload, merged.len());
+                for (a, b, c, d) in merged {
+                    for n in [a, b, c, d] {
+                        put_num(&mut payload, *n);
+                    }
+                }
+            }
+            Piece::Rows(rows) => {
+                payload.push(b'R');
+                put_num(&mut payload, rows.len());
+                for (index, cells) in rows {
+                    put_num(&mut payload, *index);
+                    put_num(&mut payload, cells.len());
+                    for cell in cells {
+                        put_text(&mut payload, cell);
+                    }
+                }
+            }
+            Piece::End => payload.push(b'E'),
+            Piece::Done => payload.push(b'Z'),
+        }
+        let len =
+            u32::try_from(payload.len()).map_err(|_| std::io::Error::other("frame over 4 GB"))?;
+        out.write_all(&len.to_le_bytes())?;
+        out.write_all(&payload)
+    }
+}
+
+/// Rows a [`PieceSink`] puts in one piece.
+pub const ROWS_PER_PIECE: usize = 1024;
+
+/// A sink handing the book on in pieces (rows [`ROWS_PER_PIECE`] at a time) to `emit`: to a
+/// pipe as frames ([`Piece::write_frame`]), or to a channel.
+pub struct PieceSink<F> {
+    emit: F,
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+impl<F: FnMut(Piece) -> Result<(), BookError>> PieceSink<F> {
+    pub fn new(emit: F) -> Self {
+        PieceSink {
+            emit,
+            rows: Vec::new(),
+        }
+    }
+
+    fn flush(&mut self) -> Result<(), BookError> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        (self.emit)(Piece::Rows(std::mem::take(&mut self.rows)))
+    }
+
+    /// Ends the book: the reader knows it has every piece.
+    pub fn done(mut self) -> Result<(), BookError> {
+        self.flush()?;
+        (self.emit)(Piece::Done)
+    }
+}
+
+impl<F: FnMut(Piece) -> Result<(), BookError>> SheetSink for PieceSink<F> {
+    fn begin(
+        &mut self,
+        name: &str,
+        declared_rows: usize,
+        merged: &[Merge],
+    ) -> Result<(), BookError> {
+        (self.emit)(Piece::Sheet {
+            name: name.to_string(),
+            declared_rows,
+            merged: merged.to_vec(),
+        })
+    }
+
+    fn row(&mut self, index: usize, cells: Vec<String>) -> Result<(), BookError> {
+        self.rows.push((index, cells));
+        if self.rows.len() >= ROWS_PER_PIECE {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<(), BookError> {
+        self.flush()?;
+        (self.emit)(Piece::End)
+    }
+}
+
+fn put_num(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&(n as u64).to_le_bytes());
+}
+
+fn put_text(out: &mut Vec<u8>, s: &str) {
+    put_num(out, s.len());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// A cursor over a frame's bytes.
 struct Wire<'a> {
     bytes: &'a [u8],
     at: usize,

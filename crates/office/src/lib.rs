@@ -10,3 +10,4 @@ pub mod evidence;
 pub mod export;
 mod guard;
 pub mod import;
+mod xlsx;

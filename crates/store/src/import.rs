@@ -111,20 +111,26 @@ impl Store {
         dry_run: bool,
         today: NaiveDate,
     ) -> Result<ImportOutcome, StoreError> {
-        let mut out = ImportOutcome {
-            dry_run,
-            ..ImportOutcome::default()
-        };
-        let mut problems: Vec<RowProblem> = Vec::new();
-        let mut problem = |r: &Sourced<ProjectDraft>, field: &str, value: &str, message: String| {
-            problems.push(RowProblem {
-                sheet: r.sheet.clone(),
-                row: r.row,
-                field: field.into(),
-                value: value.into(),
-                message,
-            });
-        };
+        let mut import = self
+            .begin_project_import(viewer, actor, file, today, rows.len())
+            .await?;
+        import.add(rows.to_vec()).await?;
+        import.finish(dry_run).await
+    }
+
+    /// Begins an import of projects whose rows come in parts (as a workbook is parsed): each
+    /// part is checked and written as it comes, all in one transaction, which
+    /// [`ProjectImport::finish`] commits only if no row of the whole file had a problem.
+    /// `expected_rows` is how many rows the file says it holds (0 when it does not say): from
+    /// it SQLite decides whether to build the indexes once after the rows ([`BULK_FROM`]).
+    pub async fn begin_project_import<'a>(
+        &'a self,
+        viewer: &'a Viewer,
+        actor: &'a Actor,
+        file: &'a ImportFile,
+        today: NaiveDate,
+        expected_rows: usize,
+    ) -> Result<ProjectImport<'a>, StoreError> {
         let mut tx = self.begin_write().await?;
         // Every project of the city is a match candidate: a code already used elsewhere must
         // be reported, not silently duplicated.
@@ -160,130 +166,252 @@ impl Store {
                 .await?
                 .into_iter()
                 .collect();
+        Ok(ProjectImport {
+            sqlite: self.engine() == Engine::Sqlite,
+            viewer,
+            actor,
+            file,
+            today,
+            expected_rows,
+            tx,
+            by_code,
+            by_name,
+            existing,
+            platforms,
+            seen_code: HashMap::new(),
+            seen_name: HashMap::new(),
+            inserts: Vec::new(),
+            rebuild: None,
+            rows: 0,
+            out: ImportOutcome::default(),
+        })
+    }
+}
 
-        // Rows seen so far in this file, by code and by (name, district).
-        let mut seen_code: HashMap<String, usize> = HashMap::new();
-        let mut seen_name: HashMap<(String, String), usize> = HashMap::new();
-        // New projects are inserted together after the checks, many rows a statement.
-        let mut inserts: Vec<&ProjectDraft> = Vec::new();
+/// An import of projects under way ([`Store::begin_project_import`]). Dropped unfinished (the
+/// file turned out unreadable), it stores nothing.
+pub struct ProjectImport<'a> {
+    sqlite: bool,
+    viewer: &'a Viewer,
+    actor: &'a Actor,
+    file: &'a ImportFile,
+    today: NaiveDate,
+    expected_rows: usize,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<(String, String), usize>,
+    existing: Vec<Existing>,
+    platforms: HashMap<i64, String>,
+    /// Rows seen so far in this file, by code and by (name, district).
+    seen_code: HashMap<String, usize>,
+    seen_name: HashMap<(String, String), usize>,
+    /// New projects waiting to be inserted together, many rows a statement.
+    inserts: Vec<ProjectDraft>,
+    /// The statements building the indexes dropped for the new rows, once decided.
+    rebuild: Option<Vec<String>>,
+    rows: usize,
+    out: ImportOutcome,
+}
+
+impl ProjectImport<'_> {
+    /// Checks the next rows of the file and, while no row so far has had a problem, writes
+    /// them. Rows with problems are kept for [`ProjectImport::finish`] to report.
+    pub async fn add(&mut self, rows: Vec<Sourced<ProjectDraft>>) -> Result<(), StoreError> {
+        self.rows += rows.len();
         for r in rows {
-            let d = &r.value;
-            let code = d.project_code.as_ref().map(|c| c.to_string());
-            let key = name_key(&d.name, &d.district_code);
-            if let Some(c) = &code
-                && let Some(first) = seen_code.insert(c.clone(), r.row)
-            {
-                problem(r, "project_code", c, format!("项目代码与第 {first} 行重复"));
-                continue;
-            }
-            if let Some(first) = seen_name.insert(key.clone(), r.row) {
-                problem(
-                    r,
-                    "name",
-                    &d.name,
-                    format!("同一区县的同名项目与第 {first} 行重复"),
-                );
-                continue;
-            }
-            if let Some(pid) = d.platform_id
-                && platforms.get(&pid) != Some(&d.district_code)
-            {
-                problem(
-                    r,
-                    "platform_id",
-                    &pid.to_string(),
-                    "所在平台不在所属区县内".into(),
-                );
-                continue;
-            }
-            if !viewer.may_place_in(&d.district_code, d.platform_id) {
-                problem(
-                    r,
-                    "district_code",
-                    &d.district_code,
-                    "只能导入本区县/平台范围内的项目".into(),
-                );
-                continue;
-            }
-            let matched = code
-                .as_ref()
-                .and_then(|c| by_code.get(c))
-                .or_else(|| by_name.get(&key))
-                .map(|i| &existing[*i]);
+            let matched = self.check(&r);
+            // After a problem nothing more is written: it will all be rolled back.
+            let write = self.out.problems.is_empty();
             match matched {
-                None => inserts.push(d),
-                Some(e) => {
-                    if !viewer.may_place_in(&e.district, e.platform) {
-                        problem(
-                            r,
-                            "project_code",
-                            code.as_deref().unwrap_or(&d.name),
-                            "系统中已有该项目，但不在您的管理范围内".into(),
-                        );
-                        continue;
-                    }
-                    // A sheet states where a project stands: forward by any number of
-                    // stages, by the domain's rules for an import.
-                    let current = Stage::parse(&e.stage).unwrap_or(Stage::Lead);
-                    let transition = if d.stage == current {
-                        None
-                    } else {
-                        let last = hezuo_domain::project::parse_date(&e.stage_date);
-                        let reason = format!("导入 {}", file.name);
-                        match Transition::catch_up(
-                            current,
-                            d.stage,
-                            d.stage_date,
-                            last,
-                            today,
-                            Some(&reason),
-                        ) {
-                            Ok(t) => Some(t),
-                            Err(err) => {
-                                problem(r, "stage", d.stage.label(), err.to_string());
-                                continue;
-                            }
+                Matched::Problem => {}
+                Matched::New if write => self.inserts.push(r.value),
+                Matched::New => {}
+                Matched::Known(id, transition) => {
+                    if write {
+                        let only = stored_columns(&r.columns);
+                        update_in_tx(&mut self.tx, id, None, &r.value, Some(&only)).await?;
+                        if let Some(t) = transition {
+                            transition_in_tx(&mut self.tx, self.actor, id, None, &t).await?;
                         }
-                    };
-                    let only = stored_columns(&r.columns);
-                    update_in_tx(&mut tx, e.id, None, d, Some(&only)).await?;
-                    if let Some(t) = transition {
-                        transition_in_tx(&mut tx, actor, e.id, None, &t).await?;
                     }
-                    out.updated += 1;
+                    self.out.updated += 1;
                 }
             }
+            if self.inserts.len() >= INSERTS_AT_ONCE {
+                self.insert_waiting(false).await?;
+            }
         }
-        out.problems = problems;
-        if out.problems.is_empty() {
+        Ok(())
+    }
+
+    /// Matches a row to a stored project, or reports its problem.
+    fn check(&mut self, r: &Sourced<ProjectDraft>) -> Matched {
+        let viewer = self.viewer;
+        let problems = &mut self.out.problems;
+        let mut problem = |field: &str, value: &str, message: String| {
+            problems.push(RowProblem {
+                sheet: r.sheet.clone(),
+                row: r.row,
+                field: field.into(),
+                value: value.into(),
+                message,
+            });
+            Matched::Problem
+        };
+        let d = &r.value;
+        let code = d.project_code.as_ref().map(|c| c.to_string());
+        let key = name_key(&d.name, &d.district_code);
+        if let Some(c) = &code
+            && let Some(first) = self.seen_code.insert(c.clone(), r.row)
+        {
+            return problem("project_code", c, format!("项目代码与第 {first} 行重复"));
+        }
+        if let Some(first) = self.seen_name.insert(key.clone(), r.row) {
+            return problem(
+                "name",
+                &d.name,
+                format!("同一区县的同名项目与第 {first} 行重复"),
+            );
+        }
+        if let Some(pid) = d.platform_id
+            && self.platforms.get(&pid) != Some(&d.district_code)
+        {
+            return problem(
+                "platform_id",
+                &pid.to_string(),
+                "所在平台不在所属区县内".into(),
+            );
+        }
+        if !viewer.may_place_in(&d.district_code, d.platform_id) {
+            return problem(
+                "district_code",
+                &d.district_code,
+                "只能导入本区县/平台范围内的项目".into(),
+            );
+        }
+        let matched = code
+            .as_ref()
+            .and_then(|c| self.by_code.get(c))
+            .or_else(|| self.by_name.get(&key))
+            .map(|i| &self.existing[*i]);
+        let Some(e) = matched else {
+            return Matched::New;
+        };
+        if !viewer.may_place_in(&e.district, e.platform) {
+            return problem(
+                "project_code",
+                code.as_deref().unwrap_or(&d.name),
+                "系统中已有该项目，但不在您的管理范围内".into(),
+            );
+        }
+        // A sheet states where a project stands: forward by any number of stages, by the
+        // domain's rules for an import.
+        let current = Stage::parse(&e.stage).unwrap_or(Stage::Lead);
+        if d.stage == current {
+            return Matched::Known(e.id, None);
+        }
+        let last = hezuo_domain::project::parse_date(&e.stage_date);
+        let reason = format!("导入 {}", self.file.name);
+        match Transition::catch_up(
+            current,
+            d.stage,
+            d.stage_date,
+            last,
+            self.today,
+            Some(&reason),
+        ) {
+            Ok(t) => Matched::Known(e.id, Some(t)),
+            Err(err) => problem("stage", d.stage.label(), err.to_string()),
+        }
+    }
+
+    /// Inserts the new projects waiting; `last` when no more rows will come.
+    async fn insert_waiting(&mut self, last: bool) -> Result<(), StoreError> {
+        if self.rebuild.is_none() {
             // A large sheet: SQLite builds the secondary indexes of the tables it at least
             // doubles once, after the new rows, instead of updating each index row by row.
-            let rebuild = if self.engine() == Engine::Sqlite && inserts.len() >= BULK_FROM {
-                drop_indexes(&mut tx, BULK_TABLES, inserts.len()).await?
+            // Known exactly at the end; before it, the rows the file says it holds and not
+            // matched so far.
+            let adding = if last {
+                self.inserts.len()
+            } else {
+                self.expected_rows.saturating_sub(self.out.updated)
+            };
+            self.rebuild = Some(if self.sqlite && adding >= BULK_FROM {
+                // The transaction's pages stay in memory instead of spilling to the file half
+                // way and being read back for the indexes (`BULK_CACHE_KIB`).
+                sqlx::query(AssertSqlSafe(format!(
+                    "PRAGMA cache_size = -{BULK_CACHE_KIB}"
+                )))
+                .execute(&mut *self.tx)
+                .await?;
+                drop_indexes(&mut self.tx, BULK_TABLES, adding).await?
             } else {
                 Vec::new()
-            };
-            out.inserted = insert_many_in_tx(&mut tx, actor, &inserts, &now_text())
-                .await?
-                .len();
-            create_indexes(&mut tx, &rebuild).await?;
+            });
         }
+        let drafts: Vec<&ProjectDraft> = self.inserts.iter().collect();
+        self.out.inserted += insert_many_in_tx(&mut self.tx, self.actor, &drafts, &now_text())
+            .await?
+            .len();
+        self.inserts.clear();
+        Ok(())
+    }
+
+    /// Ends the import: commits it (one audit row naming the file, its SHA-256 and the counts)
+    /// when no row had a problem and this is no dry run, rolls it back otherwise.
+    pub async fn finish(mut self, dry_run: bool) -> Result<ImportOutcome, StoreError> {
+        self.out.dry_run = dry_run;
+        if self.out.problems.is_empty() {
+            if !self.inserts.is_empty() {
+                self.insert_waiting(true).await?;
+            }
+            create_indexes(&mut self.tx, self.rebuild.as_deref().unwrap_or_default()).await?;
+        }
+        if self.rebuild.as_ref().is_some_and(|r| !r.is_empty()) {
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let mut out = self.out;
         if !out.problems.is_empty() || dry_run {
-            tx.rollback().await?;
+            self.tx.rollback().await?;
             if !out.problems.is_empty() {
                 out.updated = 0;
+                out.inserted = 0;
             }
             return Ok(out);
         }
-        record_import(&mut tx, actor, "project", file, rows.len(), &out).await?;
-        tx.commit().await?;
+        record_import(
+            &mut self.tx,
+            self.actor,
+            "project",
+            self.file,
+            self.rows,
+            &out,
+        )
+        .await?;
+        self.tx.commit().await?;
         Ok(out)
     }
 }
 
+/// What a row of an import is.
+enum Matched {
+    /// A project not stored yet.
+    New,
+    /// A stored project, and the stage change the row brings it.
+    Known(i64, Option<Transition>),
+    /// A row with a problem (reported).
+    Problem,
+}
+
+/// New projects inserted together once this many wait.
+const INSERTS_AT_ONCE: usize = 500;
+
 /// New projects from which an import into SQLite drops the secondary indexes of each of
 /// [`BULK_TABLES`] holding no more rows than the import adds to it (one each per project), and
-/// builds them again after the rows; a bigger table keeps its indexes, whose rebuild would
+/// builds them again after the rows (from the file's row count, before the rows come); a bigger table keeps its indexes, whose rebuild would
 /// cost more than the rows save. At 100k new projects the indexes cost 1.1–1.2 s updated row
 /// by row and 0.7 s built afterwards (bench/README.md). It all happens inside the import's
 /// transaction: readers keep seeing the committed library with its indexes, a rolled-back
@@ -291,6 +419,11 @@ impl Store {
 /// anyway. PostgreSQL is left alone: dropping an index there would lock out every reader of
 /// the table until the import commits.
 const BULK_FROM: usize = 2_000;
+
+/// The page cache (KiB) of the connection a large SQLite import runs on, for its duration: at
+/// 100k projects the default 2 MB spilled dirty pages to the file and read them back (0.4 s
+/// of pwrite/pread, bench/README.md). Back to SQLite's default 2 MB afterwards.
+const BULK_CACHE_KIB: usize = 256 * 1024;
 
 /// The tables an import of projects writes many rows to: the projects and their first stage.
 const BULK_TABLES: &[&str] = &["projects", "stage_changes"];

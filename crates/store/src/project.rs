@@ -897,7 +897,7 @@ pub(crate) async fn insert_many_in_tx(
         // row by what identifies it in the batch (name and district are unique in one).
         sql.push(" RETURNING id, name, district_code");
         let rows: Vec<(i64, String, String)> = for_engine(sql)
-            .query_as()
+            .into_query_as()
             .fetch_all(&mut **tx)
             .await
             .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
@@ -931,7 +931,7 @@ pub(crate) async fn insert_many_in_tx(
                 .bind_text(now.to_string())
                 .push(")");
         }
-        for_engine(changes).query().execute(&mut **tx).await?;
+        for_engine(changes).into_query().execute(&mut **tx).await?;
         ids.extend(chunk_ids);
     }
     Ok(ids)

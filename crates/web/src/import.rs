@@ -3,13 +3,15 @@
 //! `import_plans`, `import_progress`). The CLI's `hezuo import` and the upload page both go
 //! through [`import_workbook`], so they report the same problems in the same words.
 
+use hezuo_domain::ProjectDraft;
 use hezuo_domain::Viewer;
-use hezuo_office::book::{Book, check_size, read_book};
-use hezuo_office::import::project::{FIELDS, Vocab, read_projects};
+use hezuo_domain::cells::Sourced;
+use hezuo_office::book::{Book, BookError, BookSink, Piece, PieceSink, check_size, read_book_into};
+use hezuo_office::import::project::{FIELDS, ProjectStream, Vocab};
 use hezuo_office::import::records::{PLAN_FIELDS, PROGRESS_FIELDS, read_plans, read_progress};
 use hezuo_office::import::{CellError, Field, Mapping, Remembered, SheetResult, column_letter};
 use hezuo_store::dict::DictKind;
-use hezuo_store::import::{ImportFile, ImportOutcome};
+use hezuo_store::import::{ImportFile, ImportOutcome, ProjectImport};
 use hezuo_store::{Actor, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -197,14 +199,55 @@ pub fn parse_deadline(len: usize) -> std::time::Duration {
     std::time::Duration::from_millis(2_000 + (len as u64 / (1024 * 1024)) * 500)
 }
 
-/// Reads a workbook as `parser` says; the error is the reason in Chinese.
-pub async fn parse_book(parser: &Parser, bytes: &[u8]) -> Result<Book, String> {
-    let exe = match parser {
-        Parser::InProcess => return read_book(bytes).map_err(|e| e.to_string()),
-        Parser::Isolated(exe) => exe,
-    };
+/// A workbook's pieces as they are read, each or why the file cannot be read (in Chinese); the
+/// last is [`Piece::Done`] when the whole book was read.
+pub type Pieces = tokio::sync::mpsc::UnboundedReceiver<Result<Piece, String>>;
+
+/// Reads a workbook as `parser` says, handing its pieces on while the rest is still being
+/// parsed. Nothing here waits on the receiver: a slow reader of the pieces does not hold up
+/// the parse or count against its deadline.
+pub fn parse_pieces(parser: &Parser, bytes: &[u8]) -> Pieces {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let bytes = bytes.to_vec();
+    match parser {
+        Parser::InProcess => {
+            tokio::task::spawn_blocking(move || {
+                let mut sink = PieceSink::new(|piece| {
+                    tx.send(Ok(piece))
+                        .map_err(|_| BookError::Corrupt("读取已取消".into()))
+                });
+                let read = read_book_into(&bytes, &mut sink).and_then(|()| sink.done());
+                if let Err(e) = read {
+                    let _ = tx.send(Err(e.to_string()));
+                }
+            });
+        }
+        Parser::Isolated(exe) => {
+            let exe = exe.clone();
+            tokio::spawn(async move {
+                if let Err(message) = parse_in_child(&exe, bytes, &tx).await {
+                    let _ = tx.send(Err(message));
+                }
+            });
+        }
+    }
+    rx
+}
+
+/// Frames a parsing child may send at most (a frame holds [`PieceSink`]'s rows at a time).
+const MAX_FRAME_BYTES: usize = 256 * 1024 * 1024;
+
+/// Parses in a child process, sending each piece on as its frame arrives; [`Piece::Done`] only
+/// once the child has exited well.
+async fn parse_in_child(
+    exe: &std::path::Path,
+    bytes: Vec<u8>,
+    tx: &tokio::sync::mpsc::UnboundedSender<Result<Piece, String>>,
+) -> Result<(), String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     // Refused before a child is started: empty, too large.
-    check_size(bytes).map_err(|e| e.to_string())?;
+    check_size(&bytes).map_err(|e| e.to_string())?;
+    let deadline = parse_deadline(bytes.len());
     let mut child = tokio::process::Command::new(exe)
         .arg("parse-workbook")
         .stdin(std::process::Stdio::piped())
@@ -214,34 +257,148 @@ pub async fn parse_book(parser: &Parser, bytes: &[u8]) -> Result<Book, String> {
         .spawn()
         .map_err(|e| format!("无法启动解析进程：{e}"))?;
     let mut stdin = child.stdin.take().ok_or("无法写入解析进程")?;
-    let input = bytes.to_vec();
-    let writer = tokio::spawn(async move {
-        use tokio::io::AsyncWriteExt;
+    let mut stdout = tokio::io::BufReader::with_capacity(
+        1 << 16,
+        child.stdout.take().ok_or("无法读取解析进程")?,
+    );
+    let mut stderr = child.stderr.take().ok_or("无法读取解析进程")?;
+    tokio::spawn(async move {
         // A child that dies early closes its end; its exit status says why.
-        let _ = stdin.write_all(&input).await;
+        let _ = stdin.write_all(&bytes).await;
     });
-    let output = tokio::time::timeout(parse_deadline(bytes.len()), child.wait_with_output())
+    let said = tokio::spawn(async move {
+        let mut said = String::new();
+        let _ = stderr.read_to_string(&mut said).await;
+        said
+    });
+    let read = async {
+        let mut done = false;
+        let mut len = [0u8; 4];
+        // Until the child closes its output; a frame cut short is a child that died.
+        while stdout.read_exact(&mut len).await.is_ok() {
+            let n = u32::from_le_bytes(len) as usize;
+            if n > MAX_FRAME_BYTES {
+                return Err(());
+            }
+            let mut payload = vec![0u8; n];
+            stdout.read_exact(&mut payload).await.map_err(drop)?;
+            match Piece::decode(&payload).ok_or(())? {
+                Piece::Done => done = true,
+                // The reader has gone: nothing more to do.
+                piece => tx.send(Ok(piece)).map_err(drop)?,
+            }
+        }
+        Ok(done)
+    };
+    let timeout = || {
+        format!(
+            "解析超时（{} 秒内未完成）：文件可能经过恶意构造或过于庞大，请拆分后再导入",
+            deadline.as_secs()
+        )
+    };
+    let started = tokio::time::Instant::now();
+    let read = tokio::time::timeout(deadline, read)
         .await
-        .map_err(|_| {
-            format!(
-                "解析超时（{} 秒内未完成）：文件可能经过恶意构造或过于庞大，请拆分后再导入",
-                parse_deadline(bytes.len()).as_secs()
-            )
-        })?
-        .map_err(|e| format!("解析进程异常：{e}"))?;
-    let _ = writer.await;
-    if output.status.success() {
-        return Book::decode(&output.stdout).ok_or_else(|| "解析进程返回的数据无效".to_string());
+        .map_err(|_| timeout())?;
+    if read.is_err() {
+        // Frames that do not read back, or nobody left to take them: the child is not waited
+        // for while it blocks on a full pipe.
+        let _ = child.start_kill();
     }
-    let said = String::from_utf8_lossy(&output.stderr).trim().to_string();
-    match output.status.code() {
+    let status = tokio::time::timeout(deadline.saturating_sub(started.elapsed()), child.wait())
+        .await
+        .map_err(|_| timeout())?
+        .map_err(|e| format!("解析进程异常：{e}"))?;
+    let said = said.await.unwrap_or_default().trim().to_string();
+    match (status.code(), read) {
+        (Some(0), Ok(true)) => {
+            let _ = tx.send(Ok(Piece::Done));
+            Ok(())
+        }
+        (Some(0), _) => Err("解析进程返回的数据无效".to_string()),
         // The child's own reason (a BookError), in Chinese.
-        Some(3) if !said.is_empty() => Err(said),
+        (Some(3), _) if !said.is_empty() => Err(said),
         _ => Err(format!(
             "工作簿解析超出内存或时间上限（{} MB），文件可能是压缩炸弹或异常庞大的工作表",
             PARSE_MEMORY_BYTES / 1024 / 1024
         )),
     }
+}
+
+/// Reads a whole workbook as `parser` says; the error is the reason in Chinese.
+pub async fn parse_book(parser: &Parser, bytes: &[u8]) -> Result<Book, String> {
+    let mut pieces = parse_pieces(parser, bytes);
+    let mut book = BookSink::default();
+    while let Some(piece) = pieces.recv().await {
+        match piece? {
+            Piece::Done => return Ok(book.book),
+            piece => book.piece(piece).map_err(|e| e.to_string())?,
+        }
+    }
+    Err("解析进程异常结束".to_string())
+}
+
+/// Rows read from a project workbook on their way to the store, and the rows the sheet they
+/// come from says it holds.
+type ReadRows = (usize, Vec<Sourced<ProjectDraft>>);
+
+/// Reads a project workbook's pieces as they come, on a thread of its own, and hands the rows
+/// on while no problem has been found (one problem and nothing is stored: the rest is only read
+/// for its problems). Gives every table and problem once the book has been read, or why it
+/// could not be read (in Chinese).
+fn read_project_pieces(
+    mut pieces: Pieces,
+    vocab: Vocab,
+    remembered: Remembered,
+    today: chrono::NaiveDate,
+    rows: tokio::sync::mpsc::Sender<ReadRows>,
+) -> tokio::task::JoinHandle<Result<SheetResult<ProjectDraft>, String>> {
+    tokio::task::spawn_blocking(move || {
+        let mut stream = ProjectStream::new(&vocab, today, &remembered);
+        let mut declared = 0;
+        while let Some(piece) = pieces.blocking_recv() {
+            match piece? {
+                Piece::Done => return Ok(stream.finish()),
+                piece => {
+                    if let Piece::Sheet { declared_rows, .. } = &piece {
+                        declared = *declared_rows;
+                    }
+                    let read = stream.piece(piece);
+                    // A closed channel: the store gave up; the reading goes on for the problems.
+                    if !read.is_empty() && stream.errors().is_empty() {
+                        let _ = rows.blocking_send((declared, read));
+                    }
+                }
+            }
+        }
+        Err("解析进程异常结束".to_string())
+    })
+}
+
+/// Stores the rows of a project workbook as they are read, in one import
+/// ([`Store::begin_project_import`], begun with the first rows), to be finished once the whole
+/// book is read without a problem.
+async fn store_projects<'a>(
+    store: &'a Store,
+    viewer: &'a Viewer,
+    actor: &'a Actor,
+    file: &'a ImportFile,
+    today: chrono::NaiveDate,
+    mut rows: tokio::sync::mpsc::Receiver<ReadRows>,
+) -> Result<Option<ProjectImport<'a>>, StoreError> {
+    let mut import: Option<ProjectImport<'a>> = None;
+    while let Some((declared, read)) = rows.recv().await {
+        let import = match &mut import {
+            Some(import) => import,
+            None => import.insert(
+                store
+                    .begin_project_import(viewer, actor, file, today, declared)
+                    .await?,
+            ),
+        };
+        import.add(read).await?;
+    }
+    Ok(import)
 }
 
 /// Imports a workbook of `kind`. Nothing is stored when any problem is found or on a dry run.
@@ -263,45 +420,71 @@ pub async fn import_workbook(
         sha256: sha256.clone(),
         ..ImportReport::default()
     };
-    let started = std::time::Instant::now();
-    let book = match parse_book(parser, bytes).await {
-        Ok(b) => b,
-        Err(message) => {
-            report.errors.push(CellError {
-                sheet: String::new(),
-                row: 0,
-                column: String::new(),
-                value: file_name.to_string(),
-                message,
-            });
-            return Ok(report);
-        }
+    let file_problem = |message: String| CellError {
+        sheet: String::new(),
+        row: 0,
+        column: String::new(),
+        value: file_name.to_string(),
+        message,
     };
-    tracing::debug!(
-        ms = started.elapsed().as_millis(),
-        "import: workbook parsed"
-    );
     let vocab = vocab(store).await?;
     let remembered = remembered(store, kind.code()).await?;
     let file = ImportFile {
         name: file_name.to_string(),
         sha256,
     };
-    let (outcome, tables) = match kind {
-        ImportKind::Projects => {
-            let read = read_projects(&book, &vocab, today, &remembered);
-            tracing::debug!(
-                ms = started.elapsed().as_millis(),
-                "import: rows read and checked"
-            );
-            if !report.take(&read) {
+    // Projects are read and stored as the file is parsed; the other kinds once it is read.
+    let book = if kind == ImportKind::Projects {
+        Book::default()
+    } else {
+        match parse_book(parser, bytes).await {
+            Ok(b) => b,
+            Err(message) => {
+                report.errors.push(file_problem(message));
                 return Ok(report);
             }
-            let out = store
-                .import_projects(viewer, actor, &read.rows, &file, dry_run, today)
-                .await?;
-            tracing::debug!(ms = started.elapsed().as_millis(), "import: stored");
-            (out, read.tables)
+        }
+    };
+    let (outcome, tables) = match kind {
+        ImportKind::Projects => {
+            // Three at once: the child parses, a thread reads and checks the rows, this task
+            // stores them.
+            let (to_store, rows) = tokio::sync::mpsc::channel(4);
+            let reading = read_project_pieces(
+                parse_pieces(parser, bytes),
+                vocab.clone(),
+                remembered.clone(),
+                today,
+                to_store,
+            );
+            let import = store_projects(store, viewer, actor, &file, today, rows).await?;
+            let read = match reading.await {
+                Ok(Ok(read)) => read,
+                Ok(Err(message)) => {
+                    report.errors.push(file_problem(message));
+                    return Ok(report);
+                }
+                Err(e) => {
+                    report
+                        .errors
+                        .push(file_problem(format!("读取工作簿时出错：{e}")));
+                    return Ok(report);
+                }
+            };
+            if !report.take(&read) {
+                // The import is dropped unfinished: nothing is stored.
+                return Ok(report);
+            }
+            let import = match import {
+                Some(import) => import,
+                // A table without rows: recorded as an import all the same.
+                None => {
+                    store
+                        .begin_project_import(viewer, actor, &file, today, 0)
+                        .await?
+                }
+            };
+            (import.finish(dry_run).await?, read.tables)
         }
         ImportKind::Plans => {
             let read = read_plans(&book, &vocab, &remembered);

@@ -309,6 +309,27 @@ const HEADER_SEARCH_ROWS: usize = 30;
 /// fields, at least two of them including every required one. `None` for a sheet without
 /// such a header (a notes sheet, an empty sheet).
 pub fn find_table(sheet: &Sheet, fields: &[Field], remembered: &Remembered) -> Option<Table> {
+    let mut table = find_header(sheet, fields, remembered)?;
+    let from = table.header_rows.last()? + 1;
+    table.rows = data_rows(
+        sheet,
+        from..sheet.rows.len(),
+        &table.headers,
+        &table.mapping,
+    );
+    Some(table)
+}
+
+/// Rows a sheet needs before [`find_header`] has seen all it looks at.
+pub(crate) const HEADER_ROWS_NEEDED: usize = HEADER_SEARCH_ROWS + 1;
+
+/// [`find_table`] without its data rows: what the first [`HEADER_ROWS_NEEDED`] rows of a sheet
+/// and its merged regions decide.
+pub(crate) fn find_header(
+    sheet: &Sheet,
+    fields: &[Field],
+    remembered: &Remembered,
+) -> Option<Table> {
     let required: Vec<&str> = fields
         .iter()
         .filter(|f| f.required)
@@ -347,8 +368,6 @@ pub fn find_table(sheet: &Sheet, fields: &[Field], remembered: &Remembered) -> O
         })
         .filter(|m| required.iter().all(|k| m.contains_key(*k)))
         .unwrap_or(detected);
-    let last = *header_rows.last()?;
-    let rows = data_rows(sheet, last + 1, &headers, &mapping);
     let above = sheet.rows[..header_rows[0]]
         .iter()
         .flatten()
@@ -360,16 +379,21 @@ pub fn find_table(sheet: &Sheet, fields: &[Field], remembered: &Remembered) -> O
         header_rows,
         headers,
         mapping,
-        rows,
+        rows: Vec::new(),
         above,
     })
 }
 
 /// The data rows after the header: blank rows, subtotal and total rows, a repeated header and
 /// the notes under a table (注：…, 填表人：…) are left out.
-fn data_rows(sheet: &Sheet, from: usize, headers: &[String], mapping: &Mapping) -> Vec<usize> {
+pub(crate) fn data_rows(
+    sheet: &Sheet,
+    rows: std::ops::Range<usize>,
+    headers: &[String],
+    mapping: &Mapping,
+) -> Vec<usize> {
     let mut out = Vec::new();
-    for r in from..sheet.rows.len() {
+    for r in rows {
         let cells: Vec<&str> = sheet.rows[r].iter().map(String::as_str).collect();
         let mapped: Vec<&str> = mapping
             .values()
@@ -411,7 +435,7 @@ fn data_rows(sheet: &Sheet, from: usize, headers: &[String], mapping: &Mapping) 
 }
 
 /// Sheets that only explain how to fill the others.
-fn is_notes_sheet(name: &str) -> bool {
+pub(crate) fn is_notes_sheet(name: &str) -> bool {
     let n = normalize(name);
     [
         "说明",
@@ -439,25 +463,31 @@ pub fn find_tables(
         .filter(|s| !is_notes_sheet(&s.name))
         .filter_map(|s| find_table(s, fields, remembered))
         .collect();
-    let mut errors = Vec::new();
-    if tables.is_empty() {
-        let required: Vec<String> = fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| format!("“{}”", f.label))
-            .collect();
-        errors.push(CellError {
-            sheet: String::new(),
-            row: 0,
-            column: String::new(),
-            value: String::new(),
-            message: format!(
-                "工作簿中没有找到表头：各工作表前 {HEADER_SEARCH_ROWS} 行中都没有含{}等列的一行",
-                required.join("、")
-            ),
-        });
-    }
+    let errors = if tables.is_empty() {
+        vec![no_table(fields)]
+    } else {
+        Vec::new()
+    };
     (tables, errors)
+}
+
+/// The problem of a book without a table of `fields`.
+pub(crate) fn no_table(fields: &[Field]) -> CellError {
+    let required: Vec<String> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| format!("“{}”", f.label))
+        .collect();
+    CellError {
+        sheet: String::new(),
+        row: 0,
+        column: String::new(),
+        value: String::new(),
+        message: format!(
+            "工作簿中没有找到表头：各工作表前 {HEADER_SEARCH_ROWS} 行中都没有含{}等列的一行",
+            required.join("、")
+        ),
+    }
 }
 
 /// An empty workbook to fill in: a title, the fields' headers (required ones marked *), an

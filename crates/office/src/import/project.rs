@@ -6,9 +6,10 @@
 pub use super::vocab::Vocab;
 use super::vocab::{Dict, Names, labels, money_unit, read_money};
 use super::{
-    CellError, Field, Remembered, SheetResult, Table, find_tables, normalize, push_row_errors,
+    CellError, Field, HEADER_ROWS_NEEDED, Remembered, SheetResult, Table, data_rows, find_header,
+    is_notes_sheet, no_table, normalize, push_row_errors,
 };
-use crate::book::{Book, Sheet};
+use crate::book::{Book, Piece, Sheet, put_row};
 use chrono::NaiveDate;
 use hezuo_domain::Stage;
 use hezuo_domain::cells::{Sourced, half_width, parse_date};
@@ -150,72 +151,177 @@ pub fn read_projects(
     today: NaiveDate,
     remembered: &Remembered,
 ) -> ProjectSheetResult {
-    read_projects_in_parts(book, vocab, today, remembered, PARALLEL_FROM)
+    read_in_pieces(book, vocab, today, remembered, usize::MAX)
 }
 
-/// [`read_projects`], a table of `parallel_from` data rows or more read in parts, one per core.
-pub(crate) fn read_projects_in_parts(
+/// [`read_projects`], each sheet's rows handed over `per_piece` at a time.
+pub(crate) fn read_in_pieces(
     book: &Book,
     vocab: &Vocab,
     today: NaiveDate,
     remembered: &Remembered,
-    parallel_from: usize,
+    per_piece: usize,
 ) -> ProjectSheetResult {
-    let (tables, mut errors) = find_tables(book, FIELDS, remembered);
+    let mut stream = ProjectStream::new(vocab, today, remembered);
     let mut rows = Vec::new();
-    for table in &tables {
-        let Some(sheet) = book.sheets.iter().find(|s| s.name == table.sheet) else {
-            continue;
-        };
-        // Each row is read on its own, so a long sheet is read in parts on the machine's
-        // cores (100k rows: reading and checking 0.59 → 0.36 s on two), each part with its
-        // own memo of names, and the parts' rows and problems put back in the sheet's order.
-        let parts = if table.rows.len() >= parallel_from {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            1
-        };
-        let chunk = table.rows.len().div_ceil(parts).max(1);
-        let read: Vec<(Vec<Sourced<ProjectDraft>>, Vec<CellError>)> = std::thread::scope(|s| {
-            let workers: Vec<_> = table
-                .rows
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        let (mut rows, mut errors) = (Vec::new(), Vec::new());
-                        let mut names = Names::new(vocab);
-                        read_rows(
-                            sheet,
-                            table,
-                            part,
-                            &mut names,
-                            today,
-                            &mut rows,
-                            &mut errors,
-                        );
-                        (rows, errors)
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().expect("a part of the sheet was read"))
-                .collect()
-        });
-        for (part_rows, part_errors) in read {
-            rows.extend(part_rows);
-            errors.extend(part_errors);
+    for sheet in &book.sheets {
+        rows.extend(stream.piece(Piece::Sheet {
+            name: sheet.name.clone(),
+            declared_rows: sheet.rows.len(),
+            merged: sheet.merged.clone(),
+        }));
+        let filled: Vec<(usize, Vec<String>)> = sheet
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, cells)| !cells.is_empty())
+            .map(|(i, cells)| (i, cells.clone()))
+            .collect();
+        for part in filled.chunks(per_piece.max(1)) {
+            rows.extend(stream.piece(Piece::Rows(part.to_vec())));
         }
+        rows.extend(stream.piece(Piece::End));
     }
-    SheetResult {
-        rows,
-        errors,
-        tables,
-    }
+    let mut read = stream.finish();
+    read.rows = rows;
+    read
 }
 
-/// Data rows of a table from which [`read_projects`] reads it in parts, one per core.
-const PARALLEL_FROM: usize = 5_000;
+/// Reads the project tables of a book as its pieces arrive (from the parsing child, see
+/// [`crate::book::Piece`]): a sheet's header is found from its first rows, then each piece's
+/// rows are read and checked and handed back to be stored while the rest of the file is
+/// still being parsed. Rows once read are let go, so memory stays with the piece.
+pub struct ProjectStream<'a> {
+    today: NaiveDate,
+    remembered: &'a Remembered,
+    names: Names<'a>,
+    /// The sheet being read: its header rows and the rows not yet read.
+    sheet: Option<Sheet>,
+    /// Its table, once its header is found; `None` with `skip` for a sheet without one.
+    table: Option<Table>,
+    skip: bool,
+    /// Rows before this one are read.
+    read_to: usize,
+    tables: Vec<Table>,
+    errors: Vec<CellError>,
+}
+
+impl<'a> ProjectStream<'a> {
+    pub fn new(vocab: &'a Vocab, today: NaiveDate, remembered: &'a Remembered) -> Self {
+        ProjectStream {
+            today,
+            remembered,
+            names: Names::new(vocab),
+            sheet: None,
+            table: None,
+            skip: false,
+            read_to: 0,
+            tables: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Takes the next piece of the book; returns the valid rows it completed (their problems
+    /// are kept for [`ProjectStream::finish`]).
+    pub fn piece(&mut self, piece: Piece) -> Vec<Sourced<ProjectDraft>> {
+        match piece {
+            Piece::Sheet { name, merged, .. } => {
+                self.skip = is_notes_sheet(&name);
+                self.sheet = Some(Sheet {
+                    name,
+                    rows: Vec::new(),
+                    merged,
+                });
+                self.table = None;
+                self.read_to = 0;
+                Vec::new()
+            }
+            Piece::Rows(rows) => {
+                let Some(sheet) = self.sheet.as_mut().filter(|_| !self.skip) else {
+                    return Vec::new();
+                };
+                for (index, cells) in rows {
+                    // The parsing child gives rows in order; anything else is a broken file.
+                    if put_row(&mut sheet.rows, index, cells).is_err() {
+                        self.skip = true;
+                        return Vec::new();
+                    }
+                }
+                self.advance(false)
+            }
+            Piece::End => {
+                let read = if self.skip {
+                    Vec::new()
+                } else {
+                    self.advance(true)
+                };
+                self.tables.extend(self.table.take());
+                self.sheet = None;
+                read
+            }
+            Piece::Done => Vec::new(),
+        }
+    }
+
+    /// The problems found so far.
+    pub fn errors(&self) -> &[CellError] {
+        &self.errors
+    }
+
+    /// The tables found and every problem (a book without a table is one), once the whole book
+    /// has been taken. Its rows are those [`ProjectStream::piece`] handed back.
+    pub fn finish(mut self) -> ProjectSheetResult {
+        if self.tables.is_empty() {
+            self.errors.insert(0, no_table(FIELDS));
+        }
+        SheetResult {
+            rows: Vec::new(),
+            errors: self.errors,
+            tables: self.tables,
+        }
+    }
+
+    /// Reads the rows the sheet has been given since the last time, once its header is known
+    /// (at the sheet's `last` piece at the latest).
+    fn advance(&mut self, last: bool) -> Vec<Sourced<ProjectDraft>> {
+        let Some(sheet) = self.sheet.as_mut() else {
+            return Vec::new();
+        };
+        if self.table.is_none() {
+            if sheet.rows.len() < HEADER_ROWS_NEEDED && !last {
+                return Vec::new();
+            }
+            let Some(table) = find_header(sheet, FIELDS, self.remembered) else {
+                self.skip = true;
+                sheet.rows.clear();
+                return Vec::new();
+            };
+            self.read_to = table.header_rows.last().map_or(0, |r| r + 1);
+            self.table = Some(table);
+        }
+        let Some(table) = self.table.as_mut() else {
+            return Vec::new();
+        };
+        let to = sheet.rows.len();
+        let data = data_rows(sheet, self.read_to..to, &table.headers, &table.mapping);
+        let mut rows = Vec::with_capacity(data.len());
+        read_rows(
+            sheet,
+            table,
+            &data,
+            &mut self.names,
+            self.today,
+            &mut rows,
+            &mut self.errors,
+        );
+        table.rows.extend(data);
+        for row in &mut sheet.rows[self.read_to..to] {
+            *row = Vec::new();
+        }
+        self.read_to = to;
+        rows
+    }
+}
 
 /// Reads the data rows `part` (0-based, in order) of `table`.
 fn read_rows(

@@ -1,6 +1,6 @@
 //! Workbooks laid out the way offices lay them out, built here, read back through the import.
 
-use super::project::{FIELDS, Vocab, read_projects, read_projects_in_parts};
+use super::project::{FIELDS, Vocab, read_in_pieces, read_projects};
 use super::*;
 use crate::book::read_book;
 use chrono::NaiveDate;
@@ -294,14 +294,27 @@ fn headers_are_compared_without_units_and_spaces() {
 
 #[test]
 fn a_book_crosses_between_processes_unchanged() {
-    let book = read_book(&messy_workbook()).unwrap();
-    let bytes = book.encode();
-    assert_eq!(crate::book::Book::decode(&bytes), Some(book));
+    use crate::book::{BookError, BookSink, PieceSink, read_book_into, read_frames};
+    let bytes = messy_workbook();
+    let book = read_book(&bytes).unwrap();
+    let mut frames = Vec::new();
+    let mut sink = PieceSink::new(|p: crate::book::Piece| {
+        p.write_frame(&mut frames)
+            .map_err(|e| BookError::Corrupt(e.to_string()))
+    });
+    read_book_into(&bytes, &mut sink).unwrap();
+    sink.done().unwrap();
+    let mut back = BookSink::default();
+    for piece in read_frames(&frames).unwrap() {
+        back.piece(piece).unwrap();
+    }
+    assert_eq!(back.book, book);
     // Truncated or altered bytes are refused, never half-read.
-    assert_eq!(crate::book::Book::decode(&bytes[..bytes.len() - 1]), None);
-    let mut huge = bytes.clone();
-    huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
-    assert_eq!(crate::book::Book::decode(&huge), None);
+    assert_eq!(read_frames(&frames[..frames.len() - 1]), None);
+    let mut huge = frames.clone();
+    // The sheet frame's name length.
+    huge[5..13].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert_eq!(read_frames(&huge), None);
 }
 
 #[test]
@@ -343,10 +356,11 @@ fn a_mapping_set_for_a_shape_is_used_for_the_next_file_of_that_shape() {
     assert_eq!(third.rows[0].value.name, "甲项目");
 }
 
-/// A long sheet is read in parts on the machine's cores; rows and problems come back exactly
-/// as reading it in one piece gives them, in the sheet's order.
+/// A sheet arrives from the parsing child in pieces; rows and problems come back exactly as
+/// reading it in one piece gives them, in the sheet's order, whatever the pieces' size (one
+/// row a piece puts the header's first rows in pieces of their own too).
 #[test]
-fn a_sheet_read_in_parts_reads_as_in_one() {
+fn a_sheet_read_in_pieces_reads_as_in_one() {
     let rows: Vec<[String; 6]> = (1..=301u32)
         .map(|r| {
             // Every seventh row has a problem (an amount that is no number, an unknown district).
@@ -370,11 +384,22 @@ fn a_sheet_read_in_parts_reads_as_in_one() {
         })
         .collect();
     let book = plain_project_book(&rows);
-    let whole = read_projects_in_parts(&book, &vocab(), today(), &Remembered::new(), usize::MAX);
-    let parts = read_projects_in_parts(&book, &vocab(), today(), &Remembered::new(), 1);
+    let whole = read_projects(&book, &vocab(), today(), &Remembered::new());
     assert_eq!(whole.rows.len(), 301 - 301 / 7);
     assert_eq!(whole.errors.len(), 2 * (301 / 7), "{:?}", whole.errors);
-    assert_eq!(parts.rows, whole.rows);
-    assert_eq!(parts.errors, whole.errors);
     assert!(whole.rows.windows(2).all(|w| w[0].row < w[1].row));
+    for per_piece in [1, 7, 64] {
+        let parts = read_in_pieces(&book, &vocab(), today(), &Remembered::new(), per_piece);
+        assert_eq!(parts.rows, whole.rows, "{per_piece} a piece");
+        assert_eq!(parts.errors, whole.errors);
+        assert_eq!(parts.tables, whole.tables);
+    }
+    // The messy book too: a notes sheet, a title, a two-row merged header, totals and notes.
+    let messy = read_book(&messy_workbook()).unwrap();
+    let whole = read_projects(&messy, &vocab(), today(), &Remembered::new());
+    let parts = read_in_pieces(&messy, &vocab(), today(), &Remembered::new(), 1);
+    assert_eq!(
+        (parts.rows, parts.errors, parts.tables),
+        (whole.rows, whole.errors, whole.tables)
+    );
 }
