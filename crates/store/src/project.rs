@@ -858,7 +858,7 @@ pub(crate) async fn insert_in_tx(
 const ROWS_PER_INSERT: usize = 500;
 
 /// Inserts projects and their first stage changes, many rows a statement (an import of 100k
-/// projects is 400 statements, not 200k); returns their ids in the order given.
+/// projects is 200 statements, not 200k); returns their ids in the order given.
 pub(crate) async fn insert_many_in_tx(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     actor: &Actor,
@@ -867,7 +867,6 @@ pub(crate) async fn insert_many_in_tx(
 ) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::with_capacity(drafts.len());
     let sqlite = tx.backend_name().eq_ignore_ascii_case("sqlite");
-    let for_engine = |sql: Sql| if sqlite { sql.positional() } else { sql };
     for chunk in drafts.chunks(ROWS_PER_INSERT) {
         let mut sql = Sql::new(
             "INSERT INTO projects (name, kind, stage, maturity, stage_date, signed_on, investor, summary, currency, \
@@ -893,47 +892,101 @@ pub(crate) async fn insert_many_in_tx(
                 .bind_text(now.to_string())
                 .push(")");
         }
-        // RETURNING does not promise the order of VALUES, so each id is matched back to its
-        // row by what identifies it in the batch (name and district are unique in one).
-        sql.push(" RETURNING id, name, district_code");
-        let rows: Vec<(i64, String, String)> = for_engine(sql)
-            .into_query_as()
-            .fetch_all(&mut **tx)
-            .await
-            .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
-        let by_key: std::collections::HashMap<(&str, &str), i64> = rows
-            .iter()
-            .map(|(id, n, d)| ((n.as_str(), d.as_str()), *id))
-            .collect();
-        let chunk_ids: Vec<i64> = chunk
-            .iter()
-            .map(|d| {
-                by_key
-                    .get(&(d.name.as_str(), d.district_code.as_str()))
-                    .copied()
-                    .ok_or_else(|| StoreError::invalid("name", "同一批中有同名项目"))
-            })
-            .collect::<Result<_, _>>()?;
-        let mut changes = Sql::new(
-            "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) VALUES ",
-        );
-        for (i, (id, draft)) in chunk_ids.iter().zip(chunk).enumerate() {
-            changes
-                .push(if i == 0 { "(" } else { ", (" })
-                .bind_int(*id)
-                .push(", NULL, ")
-                .bind_text(draft.stage.code().to_string())
-                .push(", ")
-                .bind_text(draft.stage_date.to_string())
-                .push(", NULL, ")
-                .bind(opt_int(actor.user_id))
-                .push(", ")
-                .bind_text(now.to_string())
-                .push(")");
-        }
-        for_engine(changes).into_query().execute(&mut **tx).await?;
+        let chunk_ids = if sqlite {
+            insert_sqlite(tx, actor, sql, chunk.len()).await?
+        } else {
+            insert_postgres(tx, actor, sql, chunk, now).await?
+        };
         ids.extend(chunk_ids);
     }
+    Ok(ids)
+}
+
+/// SQLite: the rows take the ids after the largest (one writer at a time, and rowids are given
+/// in order from the largest up), so nothing needs returning, and the stage changes are written
+/// by one `INSERT … SELECT` from the new rows, each value once in SQLite instead of bound.
+async fn insert_sqlite(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    sql: Sql,
+    rows: usize,
+) -> Result<Vec<i64>, StoreError> {
+    let last = || sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM projects");
+    let before = last().fetch_one(&mut **tx).await?;
+    sql.positional()
+        .into_query()
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
+    sqlx::query(
+        "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) \
+         SELECT id, NULL, stage, stage_date, NULL, $1, created_at FROM projects WHERE id > $2 ORDER BY id",
+    )
+    .bind(actor.user_id)
+    .bind(before)
+    .execute(&mut **tx)
+    .await?;
+    let after = last().fetch_one(&mut **tx).await?;
+    if usize::try_from(after - before).ok() == Some(rows) {
+        return Ok((before + 1..=after).collect());
+    }
+    // Rowids past the largest possible are chosen at random: read them back.
+    Ok(
+        sqlx::query_scalar("SELECT id FROM projects WHERE id > $1 ORDER BY id")
+            .bind(before)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
+}
+
+/// PostgreSQL: other transactions draw ids from the same sequence meanwhile, so the new rows'
+/// ids come back with RETURNING and the stage changes are bound with them.
+async fn insert_postgres(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    mut sql: Sql,
+    chunk: &[&ProjectDraft],
+    now: &str,
+) -> Result<Vec<i64>, StoreError> {
+    // RETURNING does not promise the order of VALUES, so each id is matched back to its row
+    // by what identifies it in the batch (name and district are unique in one).
+    sql.push(" RETURNING id, name, district_code");
+    let rows: Vec<(i64, String, String)> = sql
+        .into_query_as()
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(|e| unique_as_conflict(e, "已有项目使用该项目代码"))?;
+    let by_key: std::collections::HashMap<(&str, &str), i64> = rows
+        .iter()
+        .map(|(id, n, d)| ((n.as_str(), d.as_str()), *id))
+        .collect();
+    let ids: Vec<i64> = chunk
+        .iter()
+        .map(|d| {
+            by_key
+                .get(&(d.name.as_str(), d.district_code.as_str()))
+                .copied()
+                .ok_or_else(|| StoreError::invalid("name", "同一批中有同名项目"))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut changes = Sql::new(
+        "INSERT INTO stage_changes (project_id, from_stage, to_stage, changed_on, reason, user_id, created_at) VALUES ",
+    );
+    for (i, (id, draft)) in ids.iter().zip(chunk).enumerate() {
+        changes
+            .push(if i == 0 { "(" } else { ", (" })
+            .bind_int(*id)
+            .push(", NULL, ")
+            .bind_text(draft.stage.code().to_string())
+            .push(", ")
+            .bind_text(draft.stage_date.to_string())
+            .push(", NULL, ")
+            .bind(opt_int(actor.user_id))
+            .push(", ")
+            .bind_text(now.to_string())
+            .push(")");
+    }
+    changes.into_query().execute(&mut **tx).await?;
     Ok(ids)
 }
 

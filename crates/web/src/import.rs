@@ -353,12 +353,17 @@ fn read_project_pieces(
     today: chrono::NaiveDate,
     rows: tokio::sync::mpsc::Sender<ReadRows>,
 ) -> tokio::task::JoinHandle<Result<SheetResult<ProjectDraft>, String>> {
+    let started = std::time::Instant::now();
     tokio::task::spawn_blocking(move || {
         let mut stream = ProjectStream::new(&vocab, today, &remembered);
         let mut declared = 0;
         while let Some(piece) = pieces.blocking_recv() {
             match piece? {
-                Piece::Done => return Ok(stream.finish()),
+                Piece::Done => {
+                    let ms = started.elapsed().as_millis();
+                    tracing::debug!(ms, "import: workbook parsed, rows read and checked");
+                    return Ok(stream.finish());
+                }
                 piece => {
                     if let Piece::Sheet { declared_rows, .. } = &piece {
                         declared = *declared_rows;
@@ -457,7 +462,9 @@ pub async fn import_workbook(
                 today,
                 to_store,
             );
+            let started = std::time::Instant::now();
             let import = store_projects(store, viewer, actor, &file, today, rows).await?;
+            tracing::debug!(ms = started.elapsed().as_millis(), "import: rows written");
             let read = match reading.await {
                 Ok(Ok(read)) => read,
                 Ok(Err(message)) => {
@@ -484,7 +491,9 @@ pub async fn import_workbook(
                         .await?
                 }
             };
-            (import.finish(dry_run).await?, read.tables)
+            let out = import.finish(dry_run).await?;
+            tracing::debug!(ms = started.elapsed().as_millis(), "import: finished");
+            (out, read.tables)
         }
         ImportKind::Plans => {
             let read = read_plans(&book, &vocab, &remembered);
