@@ -25,6 +25,17 @@ pub struct Sheet {
 /// A merged region as (first row, first column, last row, last column), 0-based.
 pub type Merge = (usize, usize, usize, usize);
 
+/// calamine's merged regions as [`Merge`]s.
+pub(crate) fn merges(regions: Vec<calamine::Dimensions>) -> Vec<Merge> {
+    regions
+        .into_iter()
+        .map(|d| {
+            let (r0, c0) = (d.start.0 as usize, d.start.1 as usize);
+            (r0, c0, d.end.0 as usize, d.end.1 as usize)
+        })
+        .collect()
+}
+
 impl Sheet {
     /// The text at (row, column), "" outside the sheet.
     pub fn cell(&self, row: usize, col: usize) -> &str {
@@ -241,15 +252,7 @@ fn read_xls(bytes: &[u8]) -> Result<Book, BookError> {
         let range = book
             .worksheet_range(&name)
             .map_err(|e| BookError::Corrupt(e.to_string()))?;
-        let merged = book
-            .merge_cells_by_sheet_name(&name)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| {
-                let (r0, c0) = (d.start.0 as usize, d.start.1 as usize);
-                (r0, c0, d.end.0 as usize, d.end.1 as usize)
-            })
-            .collect();
+        let merged = merges(book.merge_cells_by_sheet_name(&name).unwrap_or_default());
         sheets.push(sheet_from_range(name, &range, merged)?);
     }
     Ok(Book { sheets })
