@@ -241,8 +241,16 @@ impl<'a> ProjectStream<'a> {
                     return Vec::new();
                 };
                 for (index, cells) in rows {
-                    // The parsing child gives rows in order; anything else is a broken file.
-                    if put_row(&mut sheet.rows, index, cells).is_err() {
+                    // The parsing child gives rows in order; anything else is a broken file,
+                    // reported (so nothing is stored), never a sheet silently left out.
+                    if let Err(e) = put_row(&mut sheet.rows, index, cells) {
+                        self.errors.push(CellError {
+                            sheet: sheet.name.clone(),
+                            row: index + 1,
+                            column: String::new(),
+                            value: String::new(),
+                            message: e.to_string(),
+                        });
                         self.skip = true;
                         return Vec::new();
                     }

@@ -403,3 +403,32 @@ fn a_sheet_read_in_pieces_reads_as_in_one() {
         (whole.rows, whole.errors, whole.tables)
     );
 }
+
+/// Rows arriving out of order (never from the parsing child, which refuses such a sheet) are a
+/// problem reported against the sheet, not a sheet quietly left out.
+#[test]
+fn rows_out_of_order_are_a_problem_not_a_skipped_sheet() {
+    use crate::book::Piece;
+    let (vocab, remembered) = (vocab(), Remembered::new());
+    let mut stream = super::project::ProjectStream::new(&vocab, today(), &remembered);
+    stream.piece(Piece::Sheet {
+        name: "项目".into(),
+        declared_rows: 3,
+        merged: Vec::new(),
+    });
+    let row = |i: usize, cells: &[&str]| (i, cells.iter().map(|c| c.to_string()).collect());
+    stream.piece(Piece::Rows(vec![
+        row(0, &["项目名称", "区县"]),
+        row(2, &["甲", "吴兴"]),
+        row(1, &["乙", "吴兴"]),
+    ]));
+    stream.piece(Piece::End);
+    let read = stream.finish();
+    assert!(
+        read.errors
+            .iter()
+            .any(|e| e.sheet == "项目" && e.row == 2 && e.message.contains("行顺序错乱")),
+        "{:?}",
+        read.errors
+    );
+}
