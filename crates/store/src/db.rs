@@ -161,6 +161,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_plan_project_dates.sql"),
         postgres: include_str!("../migrations/postgres/0017_plan_project_dates.sql"),
     },
+    Migration {
+        version: 18,
+        name: "redundant_indexes",
+        sqlite: include_str!("../migrations/sqlite/0018_redundant_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0018_redundant_indexes.sql"),
+    },
 ];
 
 /// Connections to PostgreSQL when the configuration does not say: one per core and one more.
@@ -376,6 +382,11 @@ impl Sql {
         }
     }
 
+    /// A statement already written with its placeholders, and their values in order.
+    pub fn with_params(text: String, params: Vec<Param>) -> Sql {
+        Sql { text, params }
+    }
+
     pub fn push(&mut self, s: &str) -> &mut Self {
         self.text.push_str(s);
         self
@@ -403,30 +414,6 @@ impl Sql {
 
     pub fn extend_params(&mut self, other: &Sql) {
         self.params.extend(other.params.iter().cloned());
-    }
-
-    /// The same statement with SQLite's anonymous `?` placeholders instead of `$n`, for
-    /// statements with thousands of values: SQLite looks a named parameter up by walking the
-    /// list of names, once when preparing and again for each value sqlx binds, which makes a
-    /// 500-row INSERT of 33 columns (16 500 `$n`) take 260 ms instead of a few. Valid because
-    /// the builder writes each placeholder once, in increasing order (`bind`, `append`).
-    pub fn positional(self) -> Sql {
-        let mut text = String::with_capacity(self.text.len());
-        let mut chars = self.text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                }
-                text.push('?');
-            } else {
-                text.push(c);
-            }
-        }
-        Sql {
-            text,
-            params: self.params,
-        }
     }
 
     pub fn query(&self) -> Query<'_, Any, AnyArguments> {

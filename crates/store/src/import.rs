@@ -350,11 +350,10 @@ impl ProjectImport<'_> {
                 Vec::new()
             });
         }
-        let drafts: Vec<&ProjectDraft> = self.inserts.iter().collect();
-        self.out.inserted += insert_many_in_tx(&mut self.tx, self.actor, &drafts, &now_text())
+        let drafts = std::mem::take(&mut self.inserts);
+        self.out.inserted += insert_many_in_tx(&mut self.tx, self.actor, drafts, &now_text())
             .await?
             .len();
-        self.inserts.clear();
         Ok(())
     }
 
@@ -362,11 +361,14 @@ impl ProjectImport<'_> {
     /// when no row had a problem and this is no dry run, rolls it back otherwise.
     pub async fn finish(mut self, dry_run: bool) -> Result<ImportOutcome, StoreError> {
         self.out.dry_run = dry_run;
+        let started = std::time::Instant::now();
         if self.out.problems.is_empty() {
             if !self.inserts.is_empty() {
                 self.insert_waiting(true).await?;
             }
             create_indexes(&mut self.tx, self.rebuild.as_deref().unwrap_or_default()).await?;
+            let ms = started.elapsed().as_millis();
+            tracing::debug!(ms, "import: last rows inserted, indexes built");
         }
         if self.rebuild.as_ref().is_some_and(|r| !r.is_empty()) {
             sqlx::query("PRAGMA cache_size = -2000")
@@ -392,6 +394,8 @@ impl ProjectImport<'_> {
         )
         .await?;
         self.tx.commit().await?;
+        let ms = started.elapsed().as_millis();
+        tracing::debug!(ms, "import: committed");
         Ok(out)
     }
 }
