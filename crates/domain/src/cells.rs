@@ -9,6 +9,13 @@ use chrono::NaiveDate;
 
 /// Full-width ASCII (ＡＢＣ１２３，．) and the ideographic space as their ASCII forms, trimmed.
 pub fn half_width(text: &str) -> String {
+    // Trimming first trims the same: no character becomes or stops being white space.
+    let text = text.trim();
+    let wide = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '。');
+    // Most cells have nothing to convert: one copy, no per-character rebuilding.
+    if text.is_ascii() || !text.contains(wide) {
+        return text.to_string();
+    }
     text.chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -16,9 +23,7 @@ pub fn half_width(text: &str) -> String {
             '。' => '.',
             c => c,
         })
-        .collect::<String>()
-        .trim()
-        .to_string()
+        .collect()
 }
 
 /// A date cell: a day, or only a month when that is all the cell says ("2024.3").
@@ -171,12 +176,15 @@ pub fn unit_in_header(header: &str) -> Option<(Currency, MoneyUnit)> {
 
 /// Is this row a subtotal or total rather than data? Judged by its first non-empty cells:
 /// 合计, 总计, 小计, 全市合计, "…小计", "其中：" headings.
-pub fn is_total_row(cells: &[&str]) -> bool {
+pub fn is_total_row<S: AsRef<str>>(cells: &[S]) -> bool {
     cells
         .iter()
-        .map(|c| half_width(c).replace(' ', ""))
-        .filter(|c| !c.is_empty())
+        .map(AsRef::as_ref)
+        .filter(|c| !c.trim().is_empty())
         .take(2)
+        // Every word below has 计 or 其: other cells are not looked at closer.
+        .filter(|c| c.contains(['计', '其']))
+        .map(|c| half_width(c).replace(' ', ""))
         .any(|c| {
             c.ends_with("合计")
                 || c.ends_with("总计")
@@ -306,6 +314,9 @@ mod tests {
     fn full_width_text_becomes_ascii() {
         assert_eq!(half_width("　ＡＢＣ１２３，４．５　"), "ABC123,4.5");
         assert_eq!(half_width("1。5"), "1.5");
+        assert_eq!(half_width(" \tplain text\u{3000}"), "plain text");
+        assert_eq!(half_width("吴兴区　织里镇"), "吴兴区 织里镇");
+        assert_eq!(half_width("吴兴区"), "吴兴区");
     }
 
     #[test]

@@ -392,26 +392,23 @@ pub(crate) fn data_rows(
     headers: &[String],
     mapping: &Mapping,
 ) -> Vec<usize> {
+    // The header as a repeated header row would read, once for every row.
+    let heads: Vec<(usize, String)> = mapping
+        .values()
+        .map(|c| (*c, normalize(&headers[*c])))
+        .collect();
     let mut out = Vec::new();
     for r in rows {
-        let cells: Vec<&str> = sheet.rows[r].iter().map(String::as_str).collect();
-        let mapped: Vec<&str> = mapping
-            .values()
-            .map(|c| cells.get(*c).copied().unwrap_or(""))
-            .collect();
-        if mapped.iter().all(|c| c.trim().is_empty()) || is_total_row(&cells) {
+        let cells = &sheet.rows[r];
+        let cell = |c: usize| cells.get(c).map_or("", String::as_str);
+        if mapping.values().all(|c| cell(*c).trim().is_empty()) || is_total_row(cells) {
             continue;
         }
-        let filled: Vec<&str> = cells
-            .iter()
-            .copied()
-            .filter(|c| !c.trim().is_empty())
-            .collect();
-        let repeated_header = mapping
-            .values()
-            .all(|c| normalize(cells.get(*c).unwrap_or(&"")) == normalize(&headers[*c]));
-        let note = filled.len() <= 2
-            && filled.first().is_some_and(|c| {
+        let repeated_header = heads.iter().all(|(c, h)| normalize(cell(*c)) == *h);
+        let mut filled = cells.iter().filter(|c| !c.trim().is_empty());
+        let first = filled.next();
+        let note = filled.nth(1).is_none()
+            && first.is_some_and(|c| {
                 let c = half_width(c);
                 [
                     "注",

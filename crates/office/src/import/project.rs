@@ -13,7 +13,7 @@ use crate::book::{Book, Piece, Sheet, put_row};
 use chrono::NaiveDate;
 use hezuo_domain::Stage;
 use hezuo_domain::cells::{Sourced, half_width, parse_date};
-use hezuo_domain::money::Currency;
+use hezuo_domain::money::{Currency, MoneyUnit};
 use hezuo_domain::project::{Flag, Kind, Origin, ProjectDraft, ProjectInput};
 
 macro_rules! field {
@@ -347,6 +347,11 @@ fn read_rows(
         .filter(|f| table.mapping.contains_key(f.key))
         .map(|f| f.key)
         .collect();
+    // The money columns' units, read from their headers once.
+    let units: Vec<(&str, (Currency, MoneyUnit))> = ["investment_wan", "arrived_wan"]
+        .into_iter()
+        .filter_map(|key| Some((key, money_unit(table, col(key)?))))
+        .collect();
     for &r in part {
         // Numbers, dates, codes and dictionary words are read in half-width forms; free text
         // (names, the investor, contents) is kept as typed, full-width brackets and all.
@@ -455,9 +460,9 @@ fn read_rows(
         // Money: the cell's own unit wins over the column's.
         input.currency = Currency::Cny.code().into();
         let money = |key: &str| {
-            let c = col(key)?;
+            let unit = units.iter().find(|(k, _)| *k == key)?.1;
             let t = text(key);
-            (!t.is_empty()).then(|| (read_money(&t, money_unit(table, c)), t))
+            (!t.is_empty()).then(|| (read_money(&t, unit), t))
         };
         match money("investment_wan") {
             Some((Ok((currency, v)), _)) => {
