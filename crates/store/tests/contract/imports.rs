@@ -221,20 +221,45 @@ async fn each_project_streams_the_whole_filtered_scoped_list_in_order(store: Sto
     assert_eq!(seen, 3);
 }
 
-/// The indexes of the tables a large import fills (SQLite drops and rebuilds them around the
-/// rows), each with its definition.
+/// The indexes and triggers of the tables a large import fills (SQLite drops and rebuilds
+/// them around the rows), each with its definition.
 async fn indexes(store: &Store) -> Vec<(String, String)> {
     let sql = match store.engine() {
         hezuo_store::Engine::Sqlite => {
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') \
              AND tbl_name IN ('projects', 'stage_changes') AND sql IS NOT NULL ORDER BY name"
         }
         hezuo_store::Engine::Postgres => {
             "SELECT CAST(indexname AS TEXT), indexdef FROM pg_indexes \
-             WHERE tablename IN ('projects', 'stage_changes') ORDER BY indexname"
+             WHERE tablename IN ('projects', 'stage_changes') \
+             UNION ALL SELECT CAST(tgname AS TEXT), pg_get_triggerdef(oid) FROM pg_trigger \
+             WHERE NOT tgisinternal AND tgrelid IN ('projects'::regclass, 'stage_changes'::regclass) \
+             ORDER BY 1"
         }
     };
     sqlx::query_as(sql).fetch_all(store.pool()).await.unwrap()
+}
+
+/// The list's kept totals by district (migration 0015) beside the same counted from the rows.
+async fn totals(store: &Store) -> (Vec<(String, i64, i64)>, Vec<(String, i64, i64)>) {
+    let read = |sql: &'static str| async move {
+        sqlx::query_as::<_, (String, i64, i64)>(sql)
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    };
+    (
+        read(
+            "SELECT district_code, CAST(projects AS BIGINT), CAST(investment_cny AS BIGINT) \
+             FROM project_totals WHERE projects <> 0 ORDER BY district_code",
+        )
+        .await,
+        read(
+            "SELECT district_code, COUNT(*), CAST(COALESCE(SUM(investment_cny), 0) AS BIGINT) \
+             FROM projects GROUP BY district_code ORDER BY district_code",
+        )
+        .await,
+    )
 }
 
 /// 2 000 new projects into an empty library: SQLite builds the indexes after the rows. A dry
@@ -244,6 +269,10 @@ async fn a_large_import_leaves_every_index_as_it_was(store: Store) {
     World::build(&store).await;
     let before = indexes(&store).await;
     assert!(before.len() >= 5, "{before:?}");
+    let same = |(kept, counted): (Vec<(String, i64, i64)>, Vec<(String, i64, i64)>)| {
+        assert_eq!(kept, counted, "the list's totals");
+        kept
+    };
     // Every stage in turn, each dated, so the projects' first 开工/竣工 dates are checked too.
     let stages: Vec<Stage> = Stage::ALL
         .into_iter()
@@ -262,10 +291,12 @@ async fn a_large_import_leaves_every_index_as_it_was(store: Store) {
     assert_eq!((dry.inserted, dry.problems.len()), (2_000, 0));
     assert_eq!(indexes(&store).await, before, "after a dry run");
     assert_eq!(list(&store, &admin(), &every()).await.total, 0);
+    assert!(same(totals(&store).await).is_empty(), "after a dry run");
 
     let out = import(&store, &rows, false).await;
     assert_eq!((out.inserted, out.problems.len()), (2_000, 0));
     assert_eq!(indexes(&store).await, before, "after the import");
+    assert_eq!(same(totals(&store).await)[0].1, 2_000);
     let mut in_a = every();
     in_a.district = Some(A.into());
     assert_eq!(list(&store, &admin(), &in_a).await.total, 2_000);
@@ -297,4 +328,8 @@ async fn a_large_import_leaves_every_index_as_it_was(store: Store) {
     let again = import(&store, &rows, false).await;
     assert_eq!((again.inserted, again.updated), (0, 2_000));
     assert_eq!(indexes(&store).await, before, "after the update");
+    // One more, row by row: the totals' trigger is back and counts it.
+    let one = vec![row(2, draft(input("批量之后的项目")), ALL)];
+    assert_eq!(import(&store, &one, false).await.inserted, 1);
+    assert_eq!(same(totals(&store).await)[0].1, 2_001);
 }
