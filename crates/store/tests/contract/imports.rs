@@ -240,8 +240,11 @@ async fn indexes(store: &Store) -> Vec<(String, String)> {
     sqlx::query_as(sql).fetch_all(store.pool()).await.unwrap()
 }
 
+/// (district, projects, Σ investment) rows.
+type Totals = Vec<(String, i64, i64)>;
+
 /// The list's kept totals by district (migration 0015) beside the same counted from the rows.
-async fn totals(store: &Store) -> (Vec<(String, i64, i64)>, Vec<(String, i64, i64)>) {
+async fn totals(store: &Store) -> (Totals, Totals) {
     let read = |sql: &'static str| async move {
         sqlx::query_as::<_, (String, i64, i64)>(sql)
             .fetch_all(store.pool())
@@ -269,7 +272,7 @@ async fn a_large_import_leaves_every_index_as_it_was(store: Store) {
     World::build(&store).await;
     let before = indexes(&store).await;
     assert!(before.len() >= 5, "{before:?}");
-    let same = |(kept, counted): (Vec<(String, i64, i64)>, Vec<(String, i64, i64)>)| {
+    let same = |(kept, counted): (Totals, Totals)| {
         assert_eq!(kept, counted, "the list's totals");
         kept
     };
