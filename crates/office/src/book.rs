@@ -435,43 +435,62 @@ impl Piece {
 
 impl Piece {
     /// Writes this piece as one frame: the payload's length (u32, little-endian) then the
-    /// payload, length-prefixed UTF-8, no serde, so 100k rows cross in milliseconds.
+    /// payload, length-prefixed UTF-8, no serde, so 100k rows cross in milliseconds. The
+    /// payload goes straight to `out` (its length counted first), not through a buffer of
+    /// its own.
     pub fn write_frame(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let mut payload = Vec::new();
+        let len = u32::try_from(self.payload_len())
+            .map_err(|_| std::io::Error::other("frame over 4 GB"))?;
+        out.write_all(&len.to_le_bytes())?;
         match self {
             Piece::Sheet {
                 name,
                 declared_rows,
                 merged,
             } => {
-                payload.push(b'S');
-                put_text(&mut payload, name);
-                put_num(&mut payload, *declared_rows);
-                put_num(&mut payload, merged.len());
+                out.write_all(b"S")?;
+                put_text(out, name)?;
+                put_num(out, *declared_rows)?;
+                put_num(out, merged.len())?;
                 for (a, b, c, d) in merged {
                     for n in [a, b, c, d] {
-                        put_num(&mut payload, *n);
+                        put_num(out, *n)?;
                     }
                 }
+                Ok(())
             }
             Piece::Rows(rows) => {
-                payload.push(b'R');
-                put_num(&mut payload, rows.len());
+                out.write_all(b"R")?;
+                put_num(out, rows.len())?;
                 for (index, cells) in rows {
-                    put_num(&mut payload, *index);
-                    put_num(&mut payload, cells.len());
+                    put_num(out, *index)?;
+                    put_num(out, cells.len())?;
                     for cell in cells {
-                        put_text(&mut payload, cell);
+                        put_text(out, cell)?;
                     }
                 }
+                Ok(())
             }
-            Piece::End => payload.push(b'E'),
-            Piece::Done => payload.push(b'Z'),
+            Piece::End => out.write_all(b"E"),
+            Piece::Done => out.write_all(b"Z"),
         }
-        let len =
-            u32::try_from(payload.len()).map_err(|_| std::io::Error::other("frame over 4 GB"))?;
-        out.write_all(&len.to_le_bytes())?;
-        out.write_all(&payload)
+    }
+
+    /// The length of the payload [`Piece::write_frame`] writes.
+    fn payload_len(&self) -> usize {
+        const NUM: usize = 8;
+        1 + match self {
+            Piece::Sheet { name, merged, .. } => {
+                NUM + name.len() + 2 * NUM + merged.len() * 4 * NUM
+            }
+            Piece::Rows(rows) => {
+                NUM + rows
+                    .iter()
+                    .map(|(_, cells)| 2 * NUM + cells.iter().map(|c| NUM + c.len()).sum::<usize>())
+                    .sum::<usize>()
+            }
+            Piece::End | Piece::Done => 0,
+        }
     }
 }
 
@@ -535,13 +554,13 @@ impl<F: FnMut(Piece) -> Result<(), BookError>> SheetSink for PieceSink<F> {
     }
 }
 
-fn put_num(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(&(n as u64).to_le_bytes());
+fn put_num(out: &mut impl std::io::Write, n: usize) -> std::io::Result<()> {
+    out.write_all(&(n as u64).to_le_bytes())
 }
 
-fn put_text(out: &mut Vec<u8>, s: &str) {
-    put_num(out, s.len());
-    out.extend_from_slice(s.as_bytes());
+fn put_text(out: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
+    put_num(out, s.len())?;
+    out.write_all(s.as_bytes())
 }
 
 /// A cursor over a frame's bytes.

@@ -131,6 +131,7 @@ fn stream_sheet(
     // The used range so far, (first row, last row, first column, last column).
     let mut used: Option<(usize, usize, usize, usize)> = None;
     let mut row: Option<(usize, Vec<String>)> = None;
+    let mut width = 0;
     while let Some(cell) = reader
         .next_cell()
         .map_err(|e| BookError::Corrupt(e.to_string()))?
@@ -158,9 +159,11 @@ fn stream_sheet(
             }
             _ => {
                 if let Some((at, cells)) = row.take() {
+                    // The next row is most likely as wide.
+                    width = cells.len();
                     emit(at, cells, false, &mut merged)?;
                 }
-                &mut row.insert((r, Vec::new())).1
+                &mut row.insert((r, Vec::with_capacity(width))).1
             }
         };
         if cells.len() <= c {
